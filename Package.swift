@@ -1,0 +1,36 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Switchboard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "SIPMessage", targets: ["SIPMessage"]),
+        .library(name: "SDP", targets: ["SDP"]),
+        .executable(name: "switchboard", targets: ["switchboard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        /// SIP syntax: message model, URIs, typed headers, parser, serializer (RFC 3261 §7, §19, §20, §25).
+        .target(name: "SIPMessage"),
+        /// Session descriptions (RFC 8866) and offer/answer (RFC 3264).
+        .target(name: "SDP"),
+        /// The command-line tool: `check`, `bench`, later `serve`, `simulate`, `graph`, `mailbox`.
+        .executableTarget(
+            name: "switchboard",
+            dependencies: [
+                "SIPMessage",
+                "SDP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "SIPMessageTests",
+            dependencies: ["SIPMessage"]
+        ),
+        .testTarget(name: "SDPTests", dependencies: ["SDP"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,182 @@
+/// A cursor over the bytes of one header value or URI, with the lexical rules of
+/// RFC 3261 §25.1 (tokens, quoted strings, `SWS`-padded separators). Header values are
+/// unfolded before scanning, so linear whitespace is only SP and HTAB here.
+struct ByteScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index: Int
+    let end: Int
+    /// The header being scanned, for error messages.
+    let context: StaticString
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>? = nil, context: StaticString) {
+        self.bytes = bytes
+        self.index = range?.lowerBound ?? 0
+        self.end = range?.upperBound ?? bytes.count
+        self.context = context
+    }
+
+    var isAtEnd: Bool { index >= end }
+
+    @inline(__always) func peek() -> UInt8? { index < end ? bytes[index] : nil }
+
+    @inline(__always) mutating func skipWhitespace() {
+        while index < end, ASCII.isWhitespace(bytes[index]) { index += 1 }
+    }
+
+    /// Consumes `byte` (after optional whitespace on both sides, as SWS "x" SWS); false if absent.
+    @inline(__always) mutating func consumeSeparator(_ byte: UInt8) -> Bool {
+        let saved = index
+        skipWhitespace()
+        if index < end, bytes[index] == byte {
+            index += 1
+            skipWhitespace()
+            return true
+        }
+        index = saved
+        return false
+    }
+
+    @inline(__always) mutating func consume(_ byte: UInt8) -> Bool {
+        if index < end, bytes[index] == byte {
+            index += 1
+            return true
+        }
+        return false
+    }
+
+    /// Consumes bytes of class `cls`; returns their range (possibly empty).
+    @inline(__always) mutating func scan(_ cls: ASCII.Class) -> Range<Int> {
+        let start = index
+        while index < end, ASCII.has(bytes[index], cls) { index += 1 }
+        return start..<index
+    }
+
+    /// A non-empty token, or an error naming `what`.
+    mutating func token(_ what: String) throws(SIPParseError) -> Range<Int> {
+        let range = scan(.token)
+        if range.isEmpty { throw error("expected \(what)") }
+        return range
+    }
+
+    /// Decimal digits as a number no larger than `limit`, or an error naming `what`.
+    mutating func number(_ what: String, limit: UInt64) throws(SIPParseError) -> UInt64 {
+        let range = scan(.digit)
+        guard !range.isEmpty, range.count <= 20 else { throw error("bad \(what)") }
+        var value: UInt64 = 0
+        for i in range {
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(UInt64(bytes[i] - 0x30))
+            if overflow1 || overflow2 || sum > limit { throw error("\(what) out of range") }
+            value = sum
+        }
+        return value
+    }
+
+    /// A quoted string (RFC 3261 §25.1), returned with its quotes; `\` escapes any byte but CR/LF.
+    mutating func quotedString() throws(SIPParseError) -> Range<Int> {
+        let start = index
+        guard consume(ASCII.quote) else { throw error("expected quoted string") }
+        while index < end {
+            let byte = bytes[index]
+            if byte == ASCII.quote {
+                index += 1
+                return start..<index
+            }
+            if byte == ASCII.backslash {
+                index += 1
+                guard index < end, bytes[index] != ASCII.cr, bytes[index] != ASCII.lf else { break }
+            }
+            index += 1
+        }
+        throw error("unterminated quoted string")
+    }
+
+    /// A `gen-value`: token, host (incl. IPv6 reference) or quoted string (RFC 3261 §25.1).
+    mutating func genericValue() throws(SIPParseError) -> Range<Int> {
+        if peek() == ASCII.quote { return try quotedString() }
+        if peek() == ASCII.leftBracket {
+            let start = index
+            index += 1
+            _ = scan(.host)
+            guard consume(ASCII.rightBracket) else { throw error("bad IPv6 reference") }
+            return start..<index
+        }
+        return try token("parameter value")
+    }
+
+    /// `*( SEMI generic-param )`, stopping before a comma or the end.
+    mutating func parameters() throws(SIPParseError) -> [GenericParameter] {
+        var result: [GenericParameter] = []
+        while consumeSeparator(ASCII.semicolon) {
+            let name = try token("parameter name")
+            var value: String? = nil
+            if consumeSeparator(ASCII.equals) {
+                value = bytes.string(try genericValue())
+            }
+            result.append(GenericParameter(name: bytes.string(name), value: value))
+            if result.count > 256 { throw error("too many parameters") }
+        }
+        return result
+    }
+
+    /// After one list element: the end, or a comma followed by another element.
+    /// Returns true if another element follows.
+    mutating func nextListElement() throws(SIPParseError) -> Bool {
+        skipWhitespace()
+        if isAtEnd { return false }
+        guard consume(ASCII.comma) else { throw error("unexpected character '\(printable(bytes[index]))'") }
+        skipWhitespace()
+        // Empty elements (",,") are tolerated by RFC 7230-style lists; SIP has none, so reject.
+        if isAtEnd || peek() == ASCII.comma { throw error("empty list element") }
+        return true
+    }
+
+    /// Fails unless only whitespace remains.
+    mutating func expectEnd() throws(SIPParseError) {
+        skipWhitespace()
+        if !isAtEnd { throw error("unexpected character '\(printable(bytes[index]))'") }
+    }
+
+    func error(_ reason: String) -> SIPParseError {
+        .badHeaderValue(header: context.description, reason: reason)
+    }
+
+    private func printable(_ byte: UInt8) -> String {
+        byte >= 0x21 && byte < 0x7F ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16)
+    }
+}
+
+/// Splits a header value at commas that are outside quoted strings and angle brackets
+/// (RFC 3261 §7.3.1), trimming whitespace around each element.
+enum ListSplitter {
+    static func split(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var start = range.lowerBound
+        var index = range.lowerBound
+        var inQuotes = false, inAngle = false
+        func flush(_ upTo: Int) {
+            var lower = start, upper = upTo
+            while lower < upper, ASCII.isWhitespace(bytes[lower]) { lower += 1 }
+            while upper > lower, ASCII.isWhitespace(bytes[upper - 1]) { upper -= 1 }
+            if lower < upper { result.append(lower..<upper) }
+        }
+        while index < range.upperBound {
+            let byte = bytes[index]
+            if inQuotes {
+                if byte == ASCII.backslash { index += 1 } else if byte == ASCII.quote { inQuotes = false }
+            } else if byte == ASCII.quote {
+                inQuotes = true
+            } else if byte == ASCII.lessThan {
+                inAngle = true
+            } else if byte == ASCII.greaterThan {
+                inAngle = false
+            } else if byte == ASCII.comma, !inAngle {
+                flush(index)
+                start = index + 1
+            }
+            index += 1
+        }
+        flush(range.upperBound)
+        return result
+    }
+}

@@ -1,0 +1,236 @@
+/// The header fields of a message, in order, with their names spelled as received.
+///
+/// Storage is one byte arena plus a table of ranges into it, so a parsed message costs two
+/// allocations however many headers it has; values become `String`s only when asked for.
+/// Lookups are case-insensitive and treat compact forms as their long names (RFC 3261 §7.3.3).
+public struct SIPHeaders: Sendable {
+    /// One header line: where its name and (unfolded, trimmed) value lie in the arena.
+    struct Field: Sendable {
+        var known: HeaderName.Known
+        var nameStart: Int32
+        var nameEnd: Int32
+        var valueStart: Int32
+        var valueEnd: Int32
+
+        var nameRange: Range<Int> { Int(nameStart)..<Int(nameEnd) }
+        var valueRange: Range<Int> { Int(valueStart)..<Int(valueEnd) }
+    }
+
+    var arena: [UInt8]
+    var fields: [Field]
+
+    /// An empty header list.
+    public init() {
+        arena = []
+        fields = []
+    }
+
+    init(arena: [UInt8], fields: [Field]) {
+        self.arena = arena
+        self.fields = fields
+    }
+
+    /// Headers from (name, value) pairs, in order.
+    public init(_ pairs: [(String, String)]) {
+        self.init()
+        for (name, value) in pairs { append(name, value) }
+    }
+
+    /// Number of header lines.
+    public var count: Int { fields.count }
+
+    /// Whether the arena still holds bytes no field refers to (after removals or replacements).
+    private var wastedBytes: Int {
+        arena.count - fields.reduce(0) { $0 + $1.nameRange.count + $1.valueRange.count }
+    }
+
+    // MARK: Reading
+
+    /// The header lines in order, names as spelled in the message.
+    public var all: [SIPHeader] {
+        fields.map { SIPHeader(name: string($0.nameRange), value: string($0.valueRange)) }
+    }
+
+    /// Whether at least one header line has this name.
+    public func contains(_ name: HeaderName) -> Bool {
+        fields.contains { matches($0, name) }
+    }
+
+    /// The value of the first line with this name (not split at commas).
+    public func first(_ name: HeaderName) -> String? {
+        guard let field = fields.first(where: { matches($0, name) }) else { return nil }
+        return string(field.valueRange)
+    }
+
+    /// The value of the first line named `name` (any spelling, compact forms included).
+    public subscript(_ name: String) -> String? { first(HeaderName(name)) }
+
+    /// Every line's value for this name, in order (not split at commas).
+    public func lines(_ name: HeaderName) -> [String] {
+        fields.compactMap { matches($0, name) ? string($0.valueRange) : nil }
+    }
+
+    /// Every value for this name: lines of list headers are split at commas outside quotes
+    /// and angle brackets (RFC 3261 §7.3.1); other headers give one value per line.
+    public func values(_ name: HeaderName) -> [String] {
+        var result: [String] = []
+        withValueBytes(name) { bytes in
+            if name.isList {
+                for range in ListSplitter.split(bytes, 0..<bytes.count) { result.append(bytes.string(range)) }
+            } else {
+                result.append(bytes.string(0..<bytes.count))
+            }
+        }
+        return result
+    }
+
+    /// Number of lines with this name.
+    public func count(_ name: HeaderName) -> Int {
+        fields.reduce(0) { $0 + (matches($1, name) ? 1 : 0) }
+    }
+
+    /// Calls `body` with the value bytes of each line named `name`, in order.
+    func withValueBytes<E: Error>(_ name: HeaderName, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> Void) throws(E) {
+        for field in fields where matches(field, name) {
+            try withBytes(field.valueRange, body)
+        }
+    }
+
+    /// Calls `body` with the value bytes of the first line named `name`; nil when absent.
+    func withFirstValueBytes<R, E: Error>(_ name: HeaderName, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R? {
+        guard let field = fields.first(where: { matches($0, name) }) else { return nil }
+        return try withBytes(field.valueRange, body)
+    }
+
+    @inline(__always)
+    private func withBytes<R, E: Error>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+        let result: Result<R, E> = arena.withUnsafeBufferPointer { all in
+            do throws(E) {
+                return .success(try body(UnsafeBufferPointer(rebasing: all[range])))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    @inline(__always)
+    private func matches(_ field: Field, _ name: HeaderName) -> Bool {
+        Self.matches(field, name, in: arena)
+    }
+
+    @inline(__always)
+    private static func matches(_ field: Field, _ name: HeaderName, in arena: [UInt8]) -> Bool {
+        if field.known != name.known { return false }
+        if name.known != .other { return true }
+        return arena.withUnsafeBufferPointer { all in
+            let range = field.nameRange
+            let wanted = name.canonicalName.utf8
+            guard range.count == wanted.count else { return false }
+            return zip(range, wanted).allSatisfy { ASCII.lower(all[$0]) == ASCII.lower($1) }
+        }
+    }
+
+    private func string(_ range: Range<Int>) -> String {
+        arena.withUnsafeBufferPointer { $0.string(range) }
+    }
+
+    // MARK: Writing
+
+    /// Appends a header line at the end.
+    public mutating func append(_ name: String, _ value: String) {
+        fields.append(store(name, value))
+    }
+
+    /// Appends a header line at the end, using the canonical spelling of `name`.
+    public mutating func append(_ name: HeaderName, _ value: String) {
+        append(name.canonicalName, value)
+    }
+
+    /// Inserts a header line before the first line with the same name (or at the end),
+    /// as a proxy adds its Via or a UA its Route (RFC 3261 §8.1.1.7, §16.6).
+    public mutating func prepend(_ name: HeaderName, _ value: String) {
+        let field = store(name.canonicalName, value)
+        if let index = fields.firstIndex(where: { matches($0, name) }) {
+            fields.insert(field, at: index)
+        } else {
+            fields.append(field)
+        }
+    }
+
+    /// Replaces every line named `name` by one line with `value`, kept at the first one's place.
+    public mutating func set(_ name: HeaderName, _ value: String) {
+        let field = store(name.canonicalName, value)
+        if let index = fields.firstIndex(where: { matches($0, name) }) {
+            fields[index] = field
+            var position = index + 1
+            while position < fields.count {
+                if matches(fields[position], name) { fields.remove(at: position) } else { position += 1 }
+            }
+        } else {
+            fields.append(field)
+        }
+        compactIfWasteful()
+    }
+
+    /// Removes every line named `name`.
+    public mutating func remove(_ name: HeaderName) {
+        let arena = self.arena
+        fields.removeAll { Self.matches($0, name, in: arena) }
+        compactIfWasteful()
+    }
+
+    /// Removes the first line named `name` (e.g. the top Via when a response goes upstream).
+    public mutating func removeFirst(_ name: HeaderName) {
+        if let index = fields.firstIndex(where: { matches($0, name) }) { fields.remove(at: index) }
+        compactIfWasteful()
+    }
+
+    private mutating func store(_ name: String, _ value: String) -> Field {
+        let nameStart = arena.count
+        arena.append(contentsOf: name.utf8)
+        let nameEnd = arena.count
+        // A value must stay on one line: CR and LF would let a caller inject headers.
+        arena.append(contentsOf: value.utf8.lazy.map { $0 == ASCII.cr || $0 == ASCII.lf ? ASCII.space : $0 })
+        let known = arena.withUnsafeBufferPointer { HeaderName.lookup($0, nameStart..<nameEnd)?.known } ?? .other
+        return Field(known: known, nameStart: Int32(nameStart), nameEnd: Int32(nameEnd),
+                     valueStart: Int32(nameEnd), valueEnd: Int32(arena.count))
+    }
+
+    /// Rebuilds the arena when more than half of it is garbage, so edits cannot grow it forever.
+    private mutating func compactIfWasteful() {
+        guard arena.count > 1024, wastedBytes > arena.count / 2 else { return }
+        let pairs = all
+        self = SIPHeaders(pairs.map { ($0.name, $0.value) })
+    }
+}
+
+/// One header line: its name as spelled and its value (unfolded, without surrounding whitespace).
+public struct SIPHeader: Equatable, Sendable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+extension SIPHeaders: Equatable {
+    /// Two header lists are equal when they have the same lines (names compared exactly) in order.
+    public static func == (lhs: SIPHeaders, rhs: SIPHeaders) -> Bool {
+        guard lhs.fields.count == rhs.fields.count else { return false }
+        return lhs.arena.withUnsafeBufferPointer { left in
+            rhs.arena.withUnsafeBufferPointer { right in
+                zip(lhs.fields, rhs.fields).allSatisfy { a, b in
+                    left[a.nameRange].elementsEqual(right[b.nameRange])
+                        && left[a.valueRange].elementsEqual(right[b.valueRange])
+                }
+            }
+        }
+    }
+}
+
+extension SIPHeaders: Sequence {
+    public func makeIterator() -> IndexingIterator<[SIPHeader]> { all.makeIterator() }
+}

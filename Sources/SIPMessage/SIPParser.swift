@@ -1,0 +1,251 @@
+/// Turns bytes into a `SIPMessage` (RFC 3261 §7, §18.3), without splitting strings:
+/// one pass over the bytes records where each header's name and value lie.
+public struct SIPParser: Sendable {
+    /// Bounds that keep any input from making memory or time grow without limit.
+    public struct Limits: Sendable {
+        /// Largest message accepted, start line to end of body.
+        public var maxMessageSize: Int
+        /// Most header lines accepted.
+        public var maxHeaderCount: Int
+        /// Longest line (and longest unfolded header value) accepted.
+        public var maxLineLength: Int
+
+        public init(maxMessageSize: Int = 65_535, maxHeaderCount: Int = 256, maxLineLength: Int = 16_384) {
+            self.maxMessageSize = maxMessageSize
+            self.maxHeaderCount = maxHeaderCount
+            self.maxLineLength = maxLineLength
+        }
+
+        public static let `default` = Limits()
+    }
+
+    /// How the message arrived, which decides how its body is framed (RFC 3261 §18.3).
+    public enum Framing: Sendable {
+        /// One message per datagram: the body runs to the end of the datagram, bytes past
+        /// Content-Length are discarded, and a Content-Length past the end is an error.
+        case datagram
+        /// Bytes cut out of a stream by `SIPStreamFramer`: Content-Length is mandatory and exact.
+        case stream
+    }
+
+    public var limits: Limits
+
+    public init(limits: Limits = .default) {
+        self.limits = limits
+    }
+
+    /// Parses one message from `bytes`.
+    public func parse(_ bytes: UnsafeRawBufferPointer, framing: Framing = .datagram) throws(SIPParseError) -> SIPMessage {
+        guard bytes.count <= limits.maxMessageSize else { throw .messageTooLarge(limit: limits.maxMessageSize) }
+        var arena = [UInt8](bytes)
+        return try parse(arena: &arena, framing: framing)
+    }
+
+    /// Parses one message from `bytes`.
+    public func parse(_ bytes: [UInt8], framing: Framing = .datagram) throws(SIPParseError) -> SIPMessage {
+        guard bytes.count <= limits.maxMessageSize else { throw .messageTooLarge(limit: limits.maxMessageSize) }
+        var arena = bytes
+        return try parse(arena: &arena, framing: framing)
+    }
+
+    /// Parses one message from text.
+    public func parse(_ text: String, framing: Framing = .datagram) throws(SIPParseError) -> SIPMessage {
+        try parse(Array(text.utf8), framing: framing)
+    }
+
+    private func parse(arena: inout [UInt8], framing: Framing) throws(SIPParseError) -> SIPMessage {
+        let limits = self.limits
+        let result: Result<SIPMessage, SIPParseError> = arena.withUnsafeMutableBufferPointer { mutable in
+            do throws(SIPParseError) {
+                var reader = MessageReader(bytes: mutable, limits: limits)
+                return .success(try reader.read(framing: framing))
+            } catch {
+                return .failure(error)
+            }
+        }
+        var message = try result.get()
+        message.headers.arena = arena
+        return message
+    }
+}
+
+extension SIPMessage {
+    /// Parses a message with the default limits (see `SIPParser`).
+    public init(parsing bytes: [UInt8], framing: SIPParser.Framing = .datagram) throws(SIPParseError) {
+        self = try SIPParser().parse(bytes, framing: framing)
+    }
+
+    /// Parses a message from text with the default limits.
+    public init(parsing text: String, framing: SIPParser.Framing = .datagram) throws(SIPParseError) {
+        self = try SIPParser().parse(text, framing: framing)
+    }
+}
+
+/// One parse of one message over a mutable copy of its bytes (folded lines are unfolded
+/// in place by overwriting CRLF with spaces, RFC 3261 §7.3.1).
+private struct MessageReader {
+    let bytes: UnsafeMutableBufferPointer<UInt8>
+    let limits: SIPParser.Limits
+    var index = 0
+
+    init(bytes: UnsafeMutableBufferPointer<UInt8>, limits: SIPParser.Limits) {
+        self.bytes = bytes
+        self.limits = limits
+    }
+
+    private var readOnly: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(bytes) }
+
+    /// The next line's content range (without CR LF) and moves past its terminator.
+    /// Lines end in CRLF; a bare LF is accepted too, as robust implementations do.
+    mutating func nextLine() throws(SIPParseError) -> Range<Int> {
+        let start = index
+        let end = bytes.count
+        var cursor = start
+        while cursor < end, bytes[cursor] != ASCII.lf { cursor += 1 }
+        guard cursor < end else { throw .incompleteHeaders }
+        index = cursor + 1
+        let contentEnd = cursor > start && bytes[cursor - 1] == ASCII.cr ? cursor - 1 : cursor
+        guard contentEnd - start <= limits.maxLineLength else { throw .lineTooLong(limit: limits.maxLineLength) }
+        return start..<contentEnd
+    }
+
+    mutating func read(framing: SIPParser.Framing) throws(SIPParseError) -> SIPMessage {
+        // RFC 3261 §7.5: empty lines before the start line are ignored.
+        while index < bytes.count, bytes[index] == ASCII.cr || bytes[index] == ASCII.lf { index += 1 }
+        let startLine = try parseStartLine(try nextLine())
+
+        var fields: [SIPHeaders.Field] = []
+        fields.reserveCapacity(16)
+        var contentLength: Int? = nil
+        while true {
+            let line = try nextLine()
+            if line.isEmpty { break }
+            let first = bytes[line.lowerBound]
+            if ASCII.isWhitespace(first) {
+                // A continuation line (RFC 3261 §7.3.1): join it to the previous header value.
+                guard let last = fields.indices.last else { throw .badHeaderLine("continuation line before any header") }
+                for blank in Int(fields[last].valueEnd)..<line.lowerBound { bytes[blank] = ASCII.space }
+                var valueEnd = line.upperBound
+                while valueEnd > line.lowerBound, ASCII.isWhitespace(bytes[valueEnd - 1]) { valueEnd -= 1 }
+                if valueEnd > line.lowerBound { fields[last].valueEnd = Int32(valueEnd) }
+                if fields[last].valueRange.count > limits.maxLineLength { throw .lineTooLong(limit: limits.maxLineLength) }
+                continue
+            }
+            guard fields.count < limits.maxHeaderCount else { throw .tooManyHeaders(limit: limits.maxHeaderCount) }
+            fields.append(try parseHeaderLine(line))
+        }
+        // Read after the loop so that a folded Content-Length is seen whole.
+        for field in fields where field.known == .contentLength {
+            let value = try parseContentLength(field.valueRange)
+            if let previous = contentLength, previous != value { throw .duplicateHeader("Content-Length") }
+            contentLength = value
+        }
+        let bodyStart = index
+        let available = bytes.count - bodyStart
+        let bodyRange: Range<Int>
+        switch (framing, contentLength) {
+        case (_, let declared?) where declared > available:
+            throw .contentLengthMismatch(declared: declared, available: available)
+        case (_, let declared?):
+            // RFC 3261 §18.3: octets past Content-Length in a datagram are discarded.
+            if framing == .stream, declared != available {
+                throw .contentLengthMismatch(declared: declared, available: available)
+            }
+            bodyRange = bodyStart..<(bodyStart + declared)
+        case (.datagram, nil):
+            bodyRange = bodyStart..<bytes.count
+        case (.stream, nil):
+            throw .missingContentLength
+        }
+        let body = bodyRange.isEmpty ? [] : Array(UnsafeBufferPointer(rebasing: bytes[bodyRange]))
+        return SIPMessage(startLine: startLine, headers: SIPHeaders(arena: [], fields: fields), body: body)
+    }
+
+    /// `name HCOLON value`, HCOLON = *( SP / HTAB ) ":" SWS (RFC 3261 §25.1).
+    func parseHeaderLine(_ line: Range<Int>) throws(SIPParseError) -> SIPHeaders.Field {
+        var cursor = line.lowerBound
+        while cursor < line.upperBound, ASCII.isToken(bytes[cursor]) { cursor += 1 }
+        let nameEnd = cursor
+        guard nameEnd > line.lowerBound else { throw .badHeaderLine("invalid header name") }
+        while cursor < line.upperBound, ASCII.isWhitespace(bytes[cursor]) { cursor += 1 }
+        guard cursor < line.upperBound, bytes[cursor] == ASCII.colon else {
+            throw .badHeaderLine("missing colon after '\(readOnly.string(line.lowerBound..<nameEnd).prefix(40))'")
+        }
+        cursor += 1
+        while cursor < line.upperBound, ASCII.isWhitespace(bytes[cursor]) { cursor += 1 }
+        var valueEnd = line.upperBound
+        while valueEnd > cursor, ASCII.isWhitespace(bytes[valueEnd - 1]) { valueEnd -= 1 }
+        let known = HeaderName.lookup(readOnly, line.lowerBound..<nameEnd)?.known ?? .other
+        return SIPHeaders.Field(known: known, nameStart: Int32(line.lowerBound), nameEnd: Int32(nameEnd),
+                                valueStart: Int32(cursor), valueEnd: Int32(valueEnd))
+    }
+
+    /// Content-Length = 1*DIGIT (RFC 3261 §20.14), bounded by the message size limit.
+    func parseContentLength(_ range: Range<Int>) throws(SIPParseError) -> Int {
+        var scanner = ByteScanner(readOnly, range, context: "Content-Length")
+        let value = try scanner.number("length", limit: UInt64(limits.maxMessageSize))
+        try scanner.expectEnd()
+        return Int(value)
+    }
+
+    func parseStartLine(_ line: Range<Int>) throws(SIPParseError) -> SIPMessage.StartLine {
+        let bytes = readOnly
+        // Exactly one SP separates the elements (RFC 3261 §7.1, §7.2).
+        var firstSpace = line.lowerBound
+        while firstSpace < line.upperBound, bytes[firstSpace] != ASCII.space { firstSpace += 1 }
+        guard firstSpace < line.upperBound, firstSpace > line.lowerBound else {
+            throw .badStartLine("expected elements separated by single spaces")
+        }
+        let first = line.lowerBound..<firstSpace
+        if isVersion(first) {
+            return try parseStatusLine(version: first, rest: (firstSpace + 1)..<line.upperBound)
+        }
+        for index in first where !ASCII.isToken(bytes[index]) {
+            throw .badStartLine("invalid method name")
+        }
+        var secondSpace = firstSpace + 1
+        while secondSpace < line.upperBound, bytes[secondSpace] != ASCII.space { secondSpace += 1 }
+        guard secondSpace < line.upperBound, secondSpace > firstSpace + 1 else {
+            throw .badStartLine("expected Method SP Request-URI SP SIP-Version")
+        }
+        let uriRange = (firstSpace + 1)..<secondSpace
+        let versionRange = (secondSpace + 1)..<line.upperBound
+        guard isVersion(versionRange) else {
+            throw .badStartLine("Request-URI contains whitespace or SIP-Version is malformed")
+        }
+        for index in uriRange where bytes[index] == ASCII.tab {
+            throw .badStartLine("Request-URI contains whitespace")
+        }
+        let uri = try URI.parse(bytes, uriRange)
+        return .request(method: SIPMethod.parse(bytes, first), uri: uri, version: bytes.string(versionRange))
+    }
+
+    func parseStatusLine(version: Range<Int>, rest: Range<Int>) throws(SIPParseError) -> SIPMessage.StartLine {
+        let bytes = readOnly
+        // Status-Code = 3DIGIT (RFC 3261 §7.2, §25.1); only 100–699 are defined classes.
+        guard rest.count >= 3, ASCII.isDigit(bytes[rest.lowerBound]), ASCII.isDigit(bytes[rest.lowerBound + 1]),
+              ASCII.isDigit(bytes[rest.lowerBound + 2]),
+              rest.count == 3 || bytes[rest.lowerBound + 3] == ASCII.space
+        else { throw .badStartLine("Status-Code must be three digits") }
+        let code = Int(bytes[rest.lowerBound] - 0x30) * 100 + Int(bytes[rest.lowerBound + 1] - 0x30) * 10
+            + Int(bytes[rest.lowerBound + 2] - 0x30)
+        guard (100...699).contains(code) else { throw .badStartLine("Status-Code \(code) out of range") }
+        let reasonStart = min(rest.lowerBound + 4, rest.upperBound)
+        return .response(version: bytes.string(version), statusCode: code,
+                         reasonPhrase: bytes.string(reasonStart..<rest.upperBound))
+    }
+
+    /// `"SIP" "/" 1*DIGIT "." 1*DIGIT`, "SIP" case-insensitive (RFC 3261 §7.1).
+    func isVersion(_ range: Range<Int>) -> Bool {
+        let bytes = readOnly
+        guard range.count >= 7, bytes.equalsIgnoringCase(range.lowerBound..<range.lowerBound + 4, "sip/") else { return false }
+        var cursor = range.lowerBound + 4
+        let majorStart = cursor
+        while cursor < range.upperBound, ASCII.isDigit(bytes[cursor]) { cursor += 1 }
+        guard cursor > majorStart, cursor < range.upperBound, bytes[cursor] == UInt8(ascii: ".") else { return false }
+        cursor += 1
+        let minorStart = cursor
+        while cursor < range.upperBound, ASCII.isDigit(bytes[cursor]) { cursor += 1 }
+        return cursor > minorStart && cursor == range.upperBound
+    }
+}
