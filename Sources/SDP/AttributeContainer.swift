@@ -39,8 +39,8 @@ extension AttributeContainer {
     public var maxptime: Int? { milliseconds(named: "maxptime") }
 
     private func milliseconds(named name: String) -> Int? {
-        guard let text = attributeValue(named: name),
-              let value = UInt32(sdpDecimal: text), value > 0
+        guard let fields = attributeValue(named: name)?.sdpFields, fields.count == 1,
+              let value = UInt16(sdpDecimal: fields[0]), value > 0
         else { return nil }
         return Int(value)
     }

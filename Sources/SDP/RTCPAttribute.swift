@@ -14,7 +14,7 @@ public struct RTCPAttribute: Equatable, Sendable {
 
     /// Reads the value of an `a=rtcp` attribute; `nil` when it is malformed.
     public init?(attributeValue: String) {
-        let fields = attributeValue.split(separator: " ")
+        let fields = attributeValue.sdpFields
         guard fields.count == 1 || fields.count == 4,
               let port = UInt16(sdpDecimal: fields[0])
         else { return nil }

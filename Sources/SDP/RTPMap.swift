@@ -19,7 +19,7 @@ public struct RTPMap: Equatable, Sendable {
 
     /// Reads the value of an `a=rtpmap` attribute; `nil` when it is malformed.
     public init?(attributeValue: String) {
-        let parts = attributeValue.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        let parts = attributeValue.sdpFields
         guard parts.count == 2,
               let payloadType = UInt8(sdpDecimal: parts[0]), payloadType <= 127
         else { return nil }

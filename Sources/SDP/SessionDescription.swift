@@ -1,7 +1,7 @@
 /// An SDP session description (RFC 8866 §5): session-level fields followed by zero
 /// or more media descriptions.
 ///
-/// Parse one with ``parse(_:)-(String)``, write one with ``serialize()``. Lines this module
+/// Parse one with `SessionDescription.parse(_:)`, write one with `serialize()`. Lines this module
 /// does not interpret are kept in ``otherLines`` and ``attributes`` so that serializing
 /// a parsed description preserves them.
 public struct SessionDescription: Equatable, Sendable, AttributeContainer {

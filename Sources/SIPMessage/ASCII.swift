@@ -20,62 +20,10 @@ enum ASCII {
     static let rightBracket: UInt8 = 0x5D
     static let ampersand: UInt8 = 0x26
 
-    /// Bit flags per byte, looked up in one table.
-    struct Class: OptionSet {
-        let rawValue: UInt16
-        /// `token` characters (RFC 3261 §25.1): alphanum and `-.!%*_+`~'`.
-        static let token = Class(rawValue: 1 << 0)
-        static let digit = Class(rawValue: 1 << 1)
-        static let alpha = Class(rawValue: 1 << 2)
-        static let hex = Class(rawValue: 1 << 3)
-        /// `unreserved` (alphanum / mark) — mark is `-_.!~*'()`.
-        static let unreserved = Class(rawValue: 1 << 4)
-        /// Characters allowed unescaped in the user part: unreserved plus `&=+$,;?/`.
-        static let user = Class(rawValue: 1 << 5)
-        /// Unreserved plus `&=+$,` — password characters.
-        static let password = Class(rawValue: 1 << 6)
-        /// Characters of a URI parameter name or value: unreserved plus `[]/:&+$`.
-        static let param = Class(rawValue: 1 << 7)
-        /// Characters of a URI header name or value: unreserved plus `[]/?:+$`.
-        static let uriHeader = Class(rawValue: 1 << 8)
-        /// Host name characters, IPv4 and the inside of IPv6 references: alphanum `-.:`.
-        static let host = Class(rawValue: 1 << 9)
-        /// `word` characters (Call-ID): token plus `()<>:\"/[]?{}`.
-        static let word = Class(rawValue: 1 << 10)
-        /// Linear whitespace: SP and HTAB.
-        static let whitespace = Class(rawValue: 1 << 11)
-        /// Characters allowed in a URI scheme after the first letter.
-        static let scheme = Class(rawValue: 1 << 12)
-    }
-
-    static let table: [Class] = {
-        var table = [Class](repeating: [], count: 256)
-        func add(_ chars: String, _ cls: Class) {
-            for byte in chars.utf8 { table[Int(byte)].insert(cls) }
-        }
-        let lower = "abcdefghijklmnopqrstuvwxyz", upper = lower.uppercased(), digits = "0123456789"
-        let alphanum = lower + upper + digits
-        add(lower + upper, .alpha)
-        add(digits, .digit)
-        add(digits + "abcdefABCDEF", .hex)
-        add(alphanum + "-.!%*_+`'~", .token)
-        let unreserved = alphanum + "-_.!~*'()"
-        add(unreserved, .unreserved)
-        add(unreserved + "&=+$,;?/%", .user)
-        add(unreserved + "&=+$,%", .password)
-        add(unreserved + "[]/:&+$%", .param)
-        add(unreserved + "[]/?:+$%", .uriHeader)
-        add(alphanum + "-.:_", .host)
-        add(alphanum + "-.!%*_+`'~()<>:\\\"/[]?{}", .word)
-        add(" \t", .whitespace)
-        add(alphanum + "+-.", .scheme)
-        return table
-    }()
-
-    @inline(__always) static func isToken(_ byte: UInt8) -> Bool { table[Int(byte)].contains(.token) }
+    @inline(__always) static func isToken(_ byte: UInt8) -> Bool { CharacterClass.token.contains(byte) }
     @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
     @inline(__always) static func isWhitespace(_ byte: UInt8) -> Bool { byte == space || byte == tab }
-    @inline(__always) static func has(_ byte: UInt8, _ cls: Class) -> Bool { table[Int(byte)].contains(cls) }
+    @inline(__always) static func has(_ byte: UInt8, _ cls: CharacterClass) -> Bool { cls.contains(byte) }
 
     /// ASCII lower-casing of one byte.
     @inline(__always) static func lower(_ byte: UInt8) -> UInt8 {
@@ -90,6 +38,47 @@ enum ASCII {
         default: return nil
         }
     }
+}
+
+/// A set of ASCII bytes as a 128-bit mask: constant literals, so membership tests need no
+/// table look-up and no lazy global initialisation. The masks are generated from the
+/// character lists of RFC 3261 §25.1 given in each comment.
+struct CharacterClass: Sendable {
+    let low: UInt64
+    let high: UInt64
+
+    @inline(__always) func contains(_ byte: UInt8) -> Bool {
+        // Branch-free: pick the half-mask, then test the bit; bytes ≥ 128 are never members.
+        let half = byte < 64 ? low : (byte < 128 ? high : 0)
+        return half & (1 << UInt64(byte & 63)) != 0
+    }
+
+    /// `token` characters (RFC 3261 §25.1): alphanum and `-.!%*_+`~'`.
+    static let token = CharacterClass(low: 0x03FF6CA200000000, high: 0x47FFFFFF87FFFFFE)
+    /// Decimal digits.
+    static let digit = CharacterClass(low: 0x03FF000000000000, high: 0x0000000000000000)
+    /// Letters.
+    static let alpha = CharacterClass(low: 0x0000000000000000, high: 0x07FFFFFE07FFFFFE)
+    /// Hexadecimal digits.
+    static let hex = CharacterClass(low: 0x03FF000000000000, high: 0x0000007E0000007E)
+    /// `unreserved`: alphanum and mark `-_.!~*'()`.
+    static let unreserved = CharacterClass(low: 0x03FF678200000000, high: 0x47FFFFFE87FFFFFE)
+    /// Characters allowed in the user part: unreserved, `&=+$,;?/` and `%` of escapes.
+    static let user = CharacterClass(low: 0xABFFFFF200000000, high: 0x47FFFFFE87FFFFFE)
+    /// Password characters: unreserved, `&=+$,` and `%` of escapes.
+    static let password = CharacterClass(low: 0x23FF7FF200000000, high: 0x47FFFFFE87FFFFFE)
+    /// URI parameter characters: unreserved, `[]/:&+$` and `%` of escapes.
+    static let param = CharacterClass(low: 0x07FFEFF200000000, high: 0x47FFFFFEAFFFFFFE)
+    /// URI header characters: unreserved, `[]/?:+$` and `%` of escapes.
+    static let uriHeader = CharacterClass(low: 0x87FFEFB200000000, high: 0x47FFFFFEAFFFFFFE)
+    /// Host name characters: alphanum, `-`, `.` and (tolerated) `_`.
+    static let hostName = CharacterClass(low: 0x03FF600000000000, high: 0x07FFFFFE87FFFFFE)
+    /// `word` characters (Call-ID): token plus `()<>:\\"/[]?{}`.
+    static let word = CharacterClass(low: 0xD7FFEFA600000000, high: 0x6FFFFFFFBFFFFFFE)
+    /// SP and HTAB.
+    static let whitespace = CharacterClass(low: 0x0000000100000200, high: 0x0000000000000000)
+    /// URI scheme characters after the first letter.
+    static let scheme = CharacterClass(low: 0x03FF680000000000, high: 0x07FFFFFE07FFFFFE)
 }
 
 extension UnsafeBufferPointer<UInt8> {

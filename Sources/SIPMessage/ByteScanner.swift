@@ -2,25 +2,62 @@
 /// RFC 3261 §25.1 (tokens, quoted strings, `SWS`-padded separators). Header values are
 /// unfolded before scanning, so linear whitespace is only SP and HTAB here.
 struct ByteScanner {
+    /// The storage that typed values decoded here keep a reference to. Unowned and
+    /// unretained, so copying a scanner costs nothing: whoever creates a scanner keeps the
+    /// storage alive for as long as the scanner is used.
+    unowned(unsafe) let storage: ByteStorage
+    /// The storage's bytes; valid while the creator holds the storage's buffer pointer.
     let bytes: UnsafeBufferPointer<UInt8>
     var index: Int
     let end: Int
     /// The header being scanned, for error messages.
     let context: StaticString
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>? = nil, context: StaticString) {
+    init(storage: ByteStorage, bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, context: StaticString) {
+        self.storage = storage
         self.bytes = bytes
-        self.index = range?.lowerBound ?? 0
-        self.end = range?.upperBound ?? bytes.count
+        self.index = range.lowerBound
+        self.end = range.upperBound
         self.context = context
     }
+
+    /// Runs `body` with a scanner over all of `text`.
+    static func over<R>(_ text: String, context: StaticString, _ body: (inout ByteScanner) throws(SIPParseError) -> R) throws(SIPParseError) -> R {
+        let storage = ByteStorage(Array(text.utf8))
+        return try over(storage, 0..<storage.bytes.count, context: context, body)
+    }
+
+    /// Runs `body` with a scanner over `range` of `storage`.
+    static func over<R>(_ storage: ByteStorage, _ range: Range<Int>, context: StaticString, _ body: (inout ByteScanner) throws(SIPParseError) -> R) throws(SIPParseError) -> R {
+        let result: Result<R, SIPParseError> = withExtendedLifetime(storage) {
+            storage.bytes.withUnsafeBufferPointer { bytes in
+                var scanner = ByteScanner(storage: storage, bytes: bytes, range: range, context: context)
+                do throws(SIPParseError) { return .success(try body(&scanner)) } catch { return .failure(error) }
+            }
+        }
+        return try result.get()
+    }
+
+    /// A scanner over `range` of the same buffer, for a part with its own grammar.
+    func subScanner(_ range: Range<Int>, context: StaticString? = nil) -> ByteScanner {
+        ByteScanner(storage: storage, bytes: bytes, range: range, context: context ?? self.context)
+    }
+
+    /// The bytes of `range` as a slice sharing `base`.
+    @inline(__always) func slice(_ range: Range<Int>) -> ByteSlice { ByteSlice(storage, range) }
+
+    /// The bytes of `range` as a String.
+    @inline(__always) func string(_ range: Range<Int>) -> String { bytes.string(range) }
 
     var isAtEnd: Bool { index >= end }
 
     @inline(__always) func peek() -> UInt8? { index < end ? bytes[index] : nil }
 
     @inline(__always) mutating func skipWhitespace() {
-        while index < end, ASCII.isWhitespace(bytes[index]) { index += 1 }
+        var cursor = index
+        let end = self.end, bytes = self.bytes
+        while cursor < end, ASCII.isWhitespace(bytes[cursor]) { cursor += 1 }
+        index = cursor
     }
 
     /// Consumes `byte` (after optional whitespace on both sides, as SWS "x" SWS); false if absent.
@@ -45,10 +82,13 @@ struct ByteScanner {
     }
 
     /// Consumes bytes of class `cls`; returns their range (possibly empty).
-    @inline(__always) mutating func scan(_ cls: ASCII.Class) -> Range<Int> {
+    @inline(__always) mutating func scan(_ cls: CharacterClass) -> Range<Int> {
         let start = index
-        while index < end, ASCII.has(bytes[index], cls) { index += 1 }
-        return start..<index
+        var cursor = start
+        let end = self.end, bytes = self.bytes
+        while cursor < end, cls.contains(bytes[cursor]) { cursor += 1 }
+        index = cursor
+        return start..<cursor
     }
 
     /// A non-empty token, or an error naming `what`.
@@ -97,26 +137,35 @@ struct ByteScanner {
         if peek() == ASCII.leftBracket {
             let start = index
             index += 1
-            _ = scan(.host)
+            while let byte = peek(), ASCII.has(byte, .hex) || byte == ASCII.colon || byte == UInt8(ascii: ".") { index += 1 }
             guard consume(ASCII.rightBracket) else { throw error("bad IPv6 reference") }
             return start..<index
         }
         return try token("parameter value")
     }
 
-    /// `*( SEMI generic-param )`, stopping before a comma or the end.
-    mutating func parameters() throws(SIPParseError) -> [GenericParameter] {
-        var result: [GenericParameter] = []
+    /// `*( SEMI generic-param )`, stopping before a comma or the end; validated here, and
+    /// kept as text (see `ParameterList`).
+    mutating func parameters() throws(SIPParseError) -> ParameterList {
+        ParameterList(text: slice(try parameterRange()))
+    }
+
+    /// Validates `*( SEMI generic-param )` and returns the range it occupies.
+    mutating func parameterRange() throws(SIPParseError) -> Range<Int> {
+        let start = index
+        var count = 0
+        var last = index
         while consumeSeparator(ASCII.semicolon) {
-            let name = try token("parameter name")
-            var value: String? = nil
+            _ = try token("parameter name")
             if consumeSeparator(ASCII.equals) {
-                value = bytes.string(try genericValue())
+                _ = try genericValue()
             }
-            result.append(GenericParameter(name: bytes.string(name), value: value))
-            if result.count > 256 { throw error("too many parameters") }
+            last = index
+            count += 1
+            if count > 256 { throw error("too many parameters") }
         }
-        return result
+        index = last
+        return start..<last
     }
 
     /// After one list element: the end, or a comma followed by another element.

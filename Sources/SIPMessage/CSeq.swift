@@ -12,19 +12,18 @@ public struct CSeq: Hashable, Sendable, CustomStringConvertible {
     public var description: String { String(sequence) + " " + method.name }
 
     public init(_ text: String) throws(SIPParseError) {
-        self = try text.withBytes { bytes throws(SIPParseError) in try CSeq.parse(bytes) }
+        self = try ByteScanner.over(text, context: "CSeq") { scanner throws(SIPParseError) in try CSeq.parse(&scanner) }
     }
 
     /// CSeq = 1*DIGIT LWS Method.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(SIPParseError) -> CSeq {
-        var scanner = ByteScanner(bytes, context: "CSeq")
+    static func parse(_ scanner: inout ByteScanner) throws(SIPParseError) -> CSeq {
         let number = try scanner.number("sequence number", limit: UInt64(UInt32.max))
         let beforeSpace = scanner.index
         scanner.skipWhitespace()
         guard scanner.index > beforeSpace else { throw scanner.error("expected whitespace before method") }
         let method = try scanner.token("method")
         try scanner.expectEnd()
-        return CSeq(UInt32(number), SIPMethod.parse(bytes, method))
+        return CSeq(UInt32(number), SIPMethod.parse(scanner.bytes, method))
     }
 }
 
@@ -32,12 +31,12 @@ public struct CSeq: Hashable, Sendable, CustomStringConvertible {
 public struct MediaType: Hashable, Sendable, CustomStringConvertible {
     public var type: String
     public var subtype: String
-    public var parameters: [GenericParameter]
+    public var parameters: ParameterList
 
     public init(type: String, subtype: String, parameters: [GenericParameter] = []) {
         self.type = type
         self.subtype = subtype
-        self.parameters = parameters
+        self.parameters = ParameterList(parameters)
     }
 
     public static let sdp = MediaType(type: "application", subtype: "sdp")
@@ -49,11 +48,10 @@ public struct MediaType: Hashable, Sendable, CustomStringConvertible {
             && (subtype == "*" || other.subtype == "*" || subtype.caseInsensitiveEquals(other.subtype))
     }
 
-    public var description: String { type + "/" + subtype + parameters.serialized }
+    public var description: String { type + "/" + subtype + parameters.description }
 
     public init(_ text: String) throws(SIPParseError) {
-        self = try text.withBytes { bytes throws(SIPParseError) in
-            var scanner = ByteScanner(bytes, context: "Content-Type")
+        self = try ByteScanner.over(text, context: "Content-Type") { scanner throws(SIPParseError) in
             let value = try MediaType.parse(&scanner)
             try scanner.expectEnd()
             return value
@@ -66,12 +64,12 @@ public struct MediaType: Hashable, Sendable, CustomStringConvertible {
         let type = try scanner.token("media type")
         guard scanner.consumeSeparator(ASCII.slash) else { throw scanner.error("expected '/' in media type") }
         let subtype = try scanner.token("media subtype")
-        let parameters = try scanner.parameters()
-        return MediaType(type: scanner.bytes.string(type), subtype: scanner.bytes.string(subtype), parameters: parameters)
+        var value = MediaType(type: scanner.string(type), subtype: scanner.string(subtype))
+        value.parameters = try scanner.parameters()
+        return value
     }
 
-    static func parseList(_ bytes: UnsafeBufferPointer<UInt8>, into result: inout [MediaType]) throws(SIPParseError) {
-        var scanner = ByteScanner(bytes, context: "Accept")
+    static func parseList(_ scanner: inout ByteScanner, into result: inout [MediaType]) throws(SIPParseError) {
         scanner.skipWhitespace()
         if scanner.isAtEnd { return }  // An empty Accept is allowed (RFC 3261 §20.1).
         repeat {
@@ -85,7 +83,7 @@ public struct MediaType: Hashable, Sendable, CustomStringConvertible {
 /// `Digest realm="x", nonce="y", …` — the scheme and its comma-separated auth-params.
 public struct AuthenticationValue: Hashable, Sendable, CustomStringConvertible {
     public var scheme: String
-    /// Parameters with values as written (quoted values keep quotes; use `unquotedValue`).
+    /// Parameters with values as written (quoted values keep quotes; use `value(_:)`).
     public var parameters: [GenericParameter]
 
     public init(scheme: String, parameters: [GenericParameter]) {
@@ -93,20 +91,23 @@ public struct AuthenticationValue: Hashable, Sendable, CustomStringConvertible {
         self.parameters = parameters
     }
 
-    /// The unquoted value of the auth-param `name`.
-    public func value(_ name: String) -> String? { parameters.first(named: name)?.unquotedValue }
+    /// The unquoted value of the auth-param `name` (case-insensitive name).
+    public func value(_ name: String) -> String? {
+        parameters.first { $0.name.caseInsensitiveEquals(name) }?.unquotedValue
+    }
 
     public var description: String {
         scheme + " " + parameters.map { $0.name + "=" + ($0.value ?? "\"\"") }.joined(separator: ", ")
     }
 
     public init(_ text: String) throws(SIPParseError) {
-        self = try text.withBytes { bytes throws(SIPParseError) in try AuthenticationValue.parse(bytes, context: "Authorization") }
+        self = try ByteScanner.over(text, context: "Authorization") { scanner throws(SIPParseError) in
+            try AuthenticationValue.parse(&scanner)
+        }
     }
 
     /// auth-scheme LWS auth-param *(COMMA auth-param).
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, context: StaticString) throws(SIPParseError) -> AuthenticationValue {
-        var scanner = ByteScanner(bytes, context: context)
+    static func parse(_ scanner: inout ByteScanner) throws(SIPParseError) -> AuthenticationValue {
         scanner.skipWhitespace()
         let scheme = try scanner.token("authentication scheme")
         var parameters: [GenericParameter] = []
@@ -115,12 +116,12 @@ public struct AuthenticationValue: Hashable, Sendable, CustomStringConvertible {
             let name = try scanner.token("auth-param name")
             guard scanner.consumeSeparator(ASCII.equals) else { throw scanner.error("expected '=' after auth-param name") }
             let value = scanner.peek() == ASCII.quote ? try scanner.quotedString() : try scanner.token("auth-param value")
-            parameters.append(GenericParameter(name: bytes.string(name), value: bytes.string(value)))
+            parameters.append(GenericParameter(name: scanner.string(name), value: scanner.string(value)))
             if parameters.count > 64 { throw scanner.error("too many parameters") }
             scanner.skipWhitespace()
             if scanner.isAtEnd { break }
             guard scanner.consumeSeparator(ASCII.comma) else { throw scanner.error("expected ',' between auth-params") }
         }
-        return AuthenticationValue(scheme: bytes.string(scheme), parameters: parameters)
+        return AuthenticationValue(scheme: scanner.string(scheme), parameters: parameters)
     }
 }

@@ -2,25 +2,24 @@
 public struct EventValue: Hashable, Sendable, CustomStringConvertible {
     /// Package name with template suffixes (`message-summary`, `refer`, `presence.winfo`).
     public var package: String
-    public var parameters: [GenericParameter]
+    public var parameters: ParameterList
 
     public init(package: String, parameters: [GenericParameter] = []) {
         self.package = package
-        self.parameters = parameters
+        self.parameters = ParameterList(parameters)
     }
 
     /// The `id` parameter that tells subscriptions apart.
     public var id: String? { parameters["id"] }
 
-    public var description: String { package + parameters.serialized }
+    public var description: String { package + parameters.description }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(SIPParseError) -> EventValue {
-        var scanner = ByteScanner(bytes, context: "Event")
+    static func parse(_ scanner: inout ByteScanner) throws(SIPParseError) -> EventValue {
         scanner.skipWhitespace()
-        let package = try scanner.token("event package")
-        let parameters = try scanner.parameters()
+        var value = EventValue(package: scanner.string(try scanner.token("event package")))
+        value.parameters = try scanner.parameters()
         try scanner.expectEnd()
-        return EventValue(package: bytes.string(package), parameters: parameters)
+        return value
     }
 }
 
@@ -28,11 +27,11 @@ public struct EventValue: Hashable, Sendable, CustomStringConvertible {
 public struct SubscriptionStateValue: Hashable, Sendable, CustomStringConvertible {
     /// `active`, `pending`, `terminated` or an extension token.
     public var state: String
-    public var parameters: [GenericParameter]
+    public var parameters: ParameterList
 
     public init(state: String, parameters: [GenericParameter] = []) {
         self.state = state
-        self.parameters = parameters
+        self.parameters = ParameterList(parameters)
     }
 
     public var expires: UInt32? { parameters["expires"].flatMap { UInt32($0) } }
@@ -40,68 +39,66 @@ public struct SubscriptionStateValue: Hashable, Sendable, CustomStringConvertibl
     /// Why a subscription ended (`deactivated`, `timeout`, `noresource` …).
     public var reason: String? { parameters["reason"] }
 
-    public var description: String { state + parameters.serialized }
+    public var description: String { state + parameters.description }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(SIPParseError) -> SubscriptionStateValue {
-        var scanner = ByteScanner(bytes, context: "Subscription-State")
+    static func parse(_ scanner: inout ByteScanner) throws(SIPParseError) -> SubscriptionStateValue {
         scanner.skipWhitespace()
-        let state = try scanner.token("substate")
-        let parameters = try scanner.parameters()
+        var value = SubscriptionStateValue(state: scanner.string(try scanner.token("substate")))
+        value.parameters = try scanner.parameters()
         try scanner.expectEnd()
-        return SubscriptionStateValue(state: bytes.string(state), parameters: parameters)
+        return value
     }
 }
 
 /// The Replaces header (RFC 3891 §6.1): the dialog a new INVITE replaces.
 public struct ReplacesValue: Hashable, Sendable, CustomStringConvertible {
     public var callID: String
-    public var toTag: String
-    public var fromTag: String
+    public var parameters: ParameterList
+
+    public var toTag: String { parameters["to-tag"] ?? "" }
+    public var fromTag: String { parameters["from-tag"] ?? "" }
     /// `early-only`: replace only an early dialog.
-    public var earlyOnly: Bool
-    public var parameters: [GenericParameter]
+    public var earlyOnly: Bool { parameters.contains(named: "early-only") }
 
-    public var description: String { callID + parameters.serialized }
+    public var description: String { callID + parameters.description }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(SIPParseError) -> ReplacesValue {
-        var scanner = ByteScanner(bytes, context: "Replaces")
+    static func parse(_ scanner: inout ByteScanner) throws(SIPParseError) -> ReplacesValue {
         scanner.skipWhitespace()
         let callID = try CallID.scan(&scanner)
         let parameters = try scanner.parameters()
         try scanner.expectEnd()
-        guard let toTag = parameters["to-tag"], let fromTag = parameters["from-tag"] else {
+        guard parameters.contains(named: "to-tag"), parameters.contains(named: "from-tag") else {
             throw scanner.error("to-tag and from-tag are required")
         }
-        return ReplacesValue(callID: bytes.string(callID), toTag: toTag, fromTag: fromTag,
-                             earlyOnly: parameters.contains(named: "early-only"), parameters: parameters)
+        return ReplacesValue(callID: scanner.string(callID), parameters: parameters)
     }
 }
 
 /// One Call-Info value (RFC 3261 §20.9): `<http://…>;purpose=info`.
 public struct CallInfoValue: Hashable, Sendable, CustomStringConvertible {
     public var uri: URI
-    public var parameters: [GenericParameter]
+    public var parameters: ParameterList
 
     public init(uri: URI, parameters: [GenericParameter] = []) {
         self.uri = uri
-        self.parameters = parameters
+        self.parameters = ParameterList(parameters)
     }
 
     /// `icon`, `info`, `card` or an extension token.
     public var purpose: String? { parameters["purpose"] }
 
-    public var description: String { "<" + uri.description + ">" + parameters.serialized }
+    public var description: String { "<" + uri.description + ">" + parameters.description }
 
-    static func parseList(_ bytes: UnsafeBufferPointer<UInt8>, context: StaticString, into result: inout [CallInfoValue]) throws(SIPParseError) {
-        var scanner = ByteScanner(bytes, context: context)
+    static func parseList(_ scanner: inout ByteScanner, into result: inout [CallInfoValue]) throws(SIPParseError) {
         repeat {
             scanner.skipWhitespace()
             guard scanner.consume(ASCII.lessThan) else { throw scanner.error("expected '<'") }
             let start = scanner.index
             while let byte = scanner.peek(), byte != ASCII.greaterThan { scanner.index += 1 }
             guard scanner.consume(ASCII.greaterThan) else { throw scanner.error("missing '>'") }
-            let uri = try URI.parse(bytes, start..<(scanner.index - 1))
-            result.append(CallInfoValue(uri: uri, parameters: try scanner.parameters()))
+            var value = CallInfoValue(uri: try URI.parse(scanner.subScanner(start..<(scanner.index - 1))))
+            value.parameters = try scanner.parameters()
+            result.append(value)
             if result.count > 256 { throw scanner.error("too many values") }
         } while try scanner.nextListElement()
     }
@@ -111,27 +108,25 @@ public struct CallInfoValue: Hashable, Sendable, CustomStringConvertible {
 public struct ReasonValue: Hashable, Sendable, CustomStringConvertible {
     /// `SIP`, `Q.850` or another protocol token.
     public var protocolName: String
-    public var parameters: [GenericParameter]
+    public var parameters: ParameterList
 
     public init(protocolName: String, cause: Int? = nil, text: String? = nil) {
         self.protocolName = protocolName
         var parameters: [GenericParameter] = []
         if let cause { parameters.append(GenericParameter(name: "cause", value: String(cause))) }
         if let text { parameters.append(GenericParameter(name: "text", value: Quoting.quote(text))) }
-        self.parameters = parameters
+        self.parameters = ParameterList(parameters)
     }
 
     public var cause: Int? { parameters["cause"].flatMap { Int($0) } }
     public var text: String? { parameters.first(named: "text")?.unquotedValue }
 
-    public var description: String { protocolName + parameters.serialized }
+    public var description: String { protocolName + parameters.description }
 
-    static func parseList(_ bytes: UnsafeBufferPointer<UInt8>, into result: inout [ReasonValue]) throws(SIPParseError) {
-        var scanner = ByteScanner(bytes, context: "Reason")
+    static func parseList(_ scanner: inout ByteScanner, into result: inout [ReasonValue]) throws(SIPParseError) {
         repeat {
             scanner.skipWhitespace()
-            let name = try scanner.token("protocol")
-            var value = ReasonValue(protocolName: bytes.string(name))
+            var value = ReasonValue(protocolName: scanner.string(try scanner.token("protocol")))
             value.parameters = try scanner.parameters()
             result.append(value)
             if result.count > 64 { throw scanner.error("too many values") }
@@ -153,10 +148,9 @@ enum CallID {
         return start..<scanner.index
     }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(SIPParseError) -> String {
-        var scanner = ByteScanner(bytes, context: "Call-ID")
+    static func parse(_ scanner: inout ByteScanner) throws(SIPParseError) -> String {
         let range = try scan(&scanner)
         try scanner.expectEnd()
-        return bytes.string(range)
+        return scanner.string(range)
     }
 }

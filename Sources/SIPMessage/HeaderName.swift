@@ -141,29 +141,10 @@ public struct HeaderName: Hashable, Sendable, CustomStringConvertible {
         UInt8(ascii: "y"): .identity,
     ]
 
-    /// Known names bucketed by length, lower-cased, for an allocation-free lookup.
-    private static let byLength: [[(bytes: [UInt8], name: HeaderName)]] = {
-        var buckets = [[(bytes: [UInt8], name: HeaderName)]](repeating: [], count: 32)
-        for name in allKnown {
-            let bytes = Array(name.canonicalName.lowercased().utf8)
-            buckets[bytes.count].append((bytes, name))
-        }
-        return buckets
-    }()
-
     /// Finds a known header by the spelling at `range` (case-insensitive), or nil.
     static func lookup(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> HeaderName? {
-        let count = range.count
-        if count == 1 { return compactForms[ASCII.lower(bytes[range.lowerBound])] }
-        guard count < byLength.count else { return nil }
-        candidates: for candidate in byLength[count] {
-            var i = range.lowerBound
-            for expected in candidate.bytes {
-                if ASCII.lower(bytes[i]) != expected { continue candidates }
-                i += 1
-            }
-            return candidate.name
-        }
-        return nil
+        guard !range.isEmpty else { return nil }
+        let known = lookupKnown(bytes, range)
+        return known == .other ? nil : allKnown.first { $0.known == known }
     }
 }

@@ -1,52 +1,80 @@
 /// A `name-addr` or `addr-spec` with header parameters (RFC 3261 §20.10, §20.20, §20.39):
 /// the shape of From, To, Contact, Route, Record-Route, Reply-To, Refer-To and Referred-By.
 public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
-    /// The display name, unquoted and unescaped; nil when absent.
-    public var displayName: String?
-    public var uri: URI
-    /// Header parameters after the URI (`;tag=…`, `;expires=…`, `;q=…`).
-    public var parameters: [GenericParameter]
+    /// The whole value as written, parameters included.
+    let text: ByteSlice
+    /// The display name as written (quoted or a token sequence), within `text.base`.
+    let displayNameRange: Range<Int32>?
+    public let uri: URI
+    let parametersRange: Range<Int32>
 
+    /// Header parameters after the URI (`;tag=…`, `;expires=…`, `;q=…`).
+    public var parameters: ParameterList { ParameterList(text: text.slice(parametersRange)) }
+
+    /// An address from its parts, written in name-addr form (`"Name" <uri>;params`), which
+    /// §20.10 requires whenever the URI has parameters, headers, or `,;?` characters.
     public init(displayName: String? = nil, uri: URI, parameters: [GenericParameter] = []) {
-        self.displayName = displayName
+        self.init(displayName: displayName, uri: uri, parameters: ParameterList(parameters))
+    }
+
+    init(displayName: String?, uri: URI, parameters: ParameterList) {
+        var builder = TextBuilder()
+        var nameRange: Range<Int>? = nil
+        if let displayName, !displayName.isEmpty {
+            let isTokens = displayName.utf8.allSatisfy { ASCII.isToken($0) }
+            nameRange = builder.part(isTokens ? displayName : Quoting.quote(displayName))
+            builder.append(ASCII.space)
+        }
+        builder.append("<" + uri.description + ">")
+        let parametersRange = builder.part(parameters.description)
+        self.init(text: ByteSlice(builder.bytes), displayNameRange: nameRange, uri: uri, parametersRange: parametersRange)
+    }
+
+    init(text: ByteSlice, displayNameRange: Range<Int>?, uri: URI, parametersRange: Range<Int>) {
+        self.text = text
+        self.displayNameRange = displayNameRange.map { Int32($0.lowerBound)..<Int32($0.upperBound) }
         self.uri = uri
-        self.parameters = parameters
+        self.parametersRange = Int32(parametersRange.lowerBound)..<Int32(parametersRange.upperBound)
+    }
+
+    /// The display name, unquoted and unescaped; nil when absent.
+    public var displayName: String? {
+        guard let range = displayNameRange else { return nil }
+        return text.withBytes { bytes, _ in Quoting.unquote(bytes, Int(range.lowerBound)..<Int(range.upperBound)) }
     }
 
     /// The tag parameter (RFC 3261 §19.3).
-    public var tag: String? {
-        get { parameters["tag"] }
-        set { parameters.set("tag", newValue) }
+    public var tag: String? { parameters["tag"] }
+
+    /// This address with the parameter `name` set (e.g. a To tag added by a UAS, §8.2.6.2).
+    public func with(parameter name: String, _ value: String?) -> NameAddress {
+        var parameters = self.parameters
+        parameters.set(name, value)
+        return NameAddress(displayName: displayName, uri: uri, parameters: parameters)
     }
 
-    /// Always written in name-addr form (`"Name" <uri>`), which §20.10 requires whenever
-    /// the URI has parameters, headers, or `,;?` characters.
-    public var description: String {
-        var out = ""
-        if let displayName, !displayName.isEmpty {
-            out += NameAddress.isTokenSequence(displayName) ? displayName : Quoting.quote(displayName)
-            out += " "
-        }
-        return out + "<" + uri.description + ">" + parameters.serialized
+    /// This address with another URI.
+    public func with(uri: URI) -> NameAddress {
+        NameAddress(displayName: displayName, uri: uri, parameters: parameters)
     }
 
-    private static func isTokenSequence(_ text: String) -> Bool {
-        text.utf8.allSatisfy { ASCII.isToken($0) }
+    public var description: String { text.string }
+
+    public static func == (lhs: NameAddress, rhs: NameAddress) -> Bool { lhs.text.bytesEqual(rhs.text) }
+
+    public func hash(into hasher: inout Hasher) {
+        text.hash(into: &hasher)
     }
 
     /// Parses one name-addr or addr-spec with parameters.
     public init(_ text: String) throws(SIPParseError) {
-        self = try text.withBytes { bytes throws(SIPParseError) in
-            var scanner = ByteScanner(bytes, context: "address")
-            let value = try NameAddress.parse(&scanner)
-            try scanner.expectEnd()
-            return value
+        self = try ByteScanner.over(text, context: "address") { scanner throws(SIPParseError) in
+            try NameAddress.parseSingle(&scanner)
         }
     }
 
     /// Parses a comma-separated list of name-addr values (Contact, Route, Record-Route).
-    static func parseList(_ bytes: UnsafeBufferPointer<UInt8>, context: StaticString, into result: inout [NameAddress]) throws(SIPParseError) {
-        var scanner = ByteScanner(bytes, context: context)
+    static func parseList(_ scanner: inout ByteScanner, into result: inout [NameAddress]) throws(SIPParseError) {
         repeat {
             result.append(try parse(&scanner))
             if result.count > 256 { throw scanner.error("too many values") }
@@ -54,8 +82,7 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses a header that holds exactly one address (From, To, Refer-To …).
-    static func parseSingle(_ bytes: UnsafeBufferPointer<UInt8>, context: StaticString) throws(SIPParseError) -> NameAddress {
-        var scanner = ByteScanner(bytes, context: context)
+    static func parseSingle(_ scanner: inout ByteScanner) throws(SIPParseError) -> NameAddress {
         let value = try parse(&scanner)
         try scanner.expectEnd()
         return value
@@ -65,16 +92,16 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
     static func parse(_ scanner: inout ByteScanner) throws(SIPParseError) -> NameAddress {
         let bytes = scanner.bytes
         scanner.skipWhitespace()
-        var displayName: String? = nil
+        let start = scanner.index
+        var displayName: Range<Int>? = nil
         var hasAngle = false
         if scanner.peek() == ASCII.quote {
-            displayName = Quoting.unquote(bytes.string(try scanner.quotedString()))
+            displayName = try scanner.quotedString()
             scanner.skipWhitespace()
             guard scanner.peek() == ASCII.lessThan else { throw scanner.error("expected '<' after display name") }
             hasAngle = true
         } else {
             // display-name = *(token LWS); UTF-8 is tolerated, as phones send it unquoted.
-            let start = scanner.index
             var cursor = start
             while cursor < scanner.end, ASCII.isToken(bytes[cursor]) || ASCII.isWhitespace(bytes[cursor]) || bytes[cursor] >= 0x80 {
                 cursor += 1
@@ -82,7 +109,7 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
             if cursor < scanner.end, bytes[cursor] == ASCII.lessThan {
                 var nameEnd = cursor
                 while nameEnd > start, ASCII.isWhitespace(bytes[nameEnd - 1]) { nameEnd -= 1 }
-                if nameEnd > start { displayName = bytes.string(start..<nameEnd) }
+                if nameEnd > start { displayName = start..<nameEnd }
                 scanner.index = cursor
                 hasAngle = true
             }
@@ -91,20 +118,21 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
         let uri: URI
         if hasAngle {
             scanner.index += 1  // '<'
-            let start = scanner.index
+            let uriStart = scanner.index
             while let byte = scanner.peek(), byte != ASCII.greaterThan { scanner.index += 1 }
             guard scanner.consume(ASCII.greaterThan) else { throw scanner.error("missing '>'") }
-            uri = try URI.parse(bytes, start..<(scanner.index - 1))
+            uri = try URI.parse(scanner.subScanner(uriStart..<(scanner.index - 1)))
         } else {
             // addr-spec: parameters after it belong to the header (RFC 3261 §20.10).
-            let start = scanner.index
             while let byte = scanner.peek(), byte != ASCII.semicolon, byte != ASCII.comma, !ASCII.isWhitespace(byte) {
                 scanner.index += 1
             }
             guard scanner.index > start else { throw scanner.error("expected an address") }
-            uri = try URI.parse(bytes, start..<scanner.index)
+            uri = try URI.parse(scanner.subScanner(start..<scanner.index))
         }
-        return NameAddress(displayName: displayName, uri: uri, parameters: try scanner.parameters())
+        let parametersRange = try scanner.parameterRange()
+        return NameAddress(text: scanner.slice(start..<scanner.index), displayNameRange: displayName,
+                           uri: uri, parametersRange: parametersRange)
     }
 }
 

@@ -21,7 +21,7 @@ public enum PercentEncoding {
     }
 
     /// Escapes every byte not in `allowed` as %HH.
-    static func encode(_ text: String, allowed: ASCII.Class) -> String {
+    static func encode(_ text: String, allowed: CharacterClass) -> String {
         var out = ""
         for byte in text.utf8 {
             if ASCII.has(byte, allowed), byte != ASCII.percent {

@@ -16,17 +16,21 @@ public struct SIPHeaders: Sendable {
         var valueRange: Range<Int> { Int(valueStart)..<Int(valueEnd) }
     }
 
-    var arena: [UInt8]
+    /// The bytes that fields point into, shared with typed values decoded from them.
+    var storage: ByteStorage
     var fields: [Field]
+
+    /// The header bytes (names and values; for a parsed message, the whole message).
+    var arena: [UInt8] { storage.bytes }
 
     /// An empty header list.
     public init() {
-        arena = []
+        storage = ByteStorage([])
         fields = []
     }
 
-    init(arena: [UInt8], fields: [Field]) {
-        self.arena = arena
+    init(storage: ByteStorage, fields: [Field]) {
+        self.storage = storage
         self.fields = fields
     }
 
@@ -74,11 +78,13 @@ public struct SIPHeaders: Sendable {
     /// and angle brackets (RFC 3261 §7.3.1); other headers give one value per line.
     public func values(_ name: HeaderName) -> [String] {
         var result: [String] = []
-        withValueBytes(name) { bytes in
-            if name.isList {
-                for range in ListSplitter.split(bytes, 0..<bytes.count) { result.append(bytes.string(range)) }
-            } else {
-                result.append(bytes.string(0..<bytes.count))
+        arena.withUnsafeBufferPointer { bytes in
+            for field in fields where matches(field, name) {
+                if name.isList {
+                    for range in ListSplitter.split(bytes, field.valueRange) { result.append(bytes.string(range)) }
+                } else {
+                    result.append(bytes.string(field.valueRange))
+                }
             }
         }
         return result
@@ -89,46 +95,37 @@ public struct SIPHeaders: Sendable {
         fields.reduce(0) { $0 + (matches($1, name) ? 1 : 0) }
     }
 
-    /// Calls `body` with the value bytes of each line named `name`, in order.
-    func withValueBytes<E: Error>(_ name: HeaderName, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> Void) throws(E) {
-        for field in fields where matches(field, name) {
-            try withBytes(field.valueRange, body)
-        }
-    }
-
-    /// Calls `body` with the value bytes of the first line named `name`; nil when absent.
-    func withFirstValueBytes<R, E: Error>(_ name: HeaderName, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R? {
-        guard let field = fields.first(where: { matches($0, name) }) else { return nil }
-        return try withBytes(field.valueRange, body)
-    }
-
+    /// Calls `body` with a scanner over the value of each line named `name`, in order;
+    /// typed values decoded by `body` keep a reference to the arena instead of copying.
     @inline(__always)
-    private func withBytes<R, E: Error>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
-        let result: Result<R, E> = arena.withUnsafeBufferPointer { all in
-            do throws(E) {
-                return .success(try body(UnsafeBufferPointer(rebasing: all[range])))
-            } catch {
-                return .failure(error)
+    func withValueScanners(_ name: HeaderName, context: StaticString, _ body: (inout ByteScanner) throws(SIPParseError) -> Void) throws(SIPParseError) {
+        let storage = self.storage
+        let fields = self.fields
+        let failure: SIPParseError? = storage.bytes.withUnsafeBufferPointer { bytes in
+            for field in fields where Self.matches(field, name, in: bytes) {
+                var scanner = ByteScanner(storage: storage, bytes: bytes, range: field.valueRange, context: context)
+                do throws(SIPParseError) { try body(&scanner) } catch { return error }
             }
+            return nil
         }
-        return try result.get()
+        if let failure { throw failure }
     }
 
     @inline(__always)
     private func matches(_ field: Field, _ name: HeaderName) -> Bool {
-        Self.matches(field, name, in: arena)
+        if field.known != name.known { return false }
+        if name.known != .other { return true }
+        return storage.bytes.withUnsafeBufferPointer { Self.matches(field, name, in: $0) }
     }
 
     @inline(__always)
-    private static func matches(_ field: Field, _ name: HeaderName, in arena: [UInt8]) -> Bool {
+    private static func matches(_ field: Field, _ name: HeaderName, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if field.known != name.known { return false }
         if name.known != .other { return true }
-        return arena.withUnsafeBufferPointer { all in
-            let range = field.nameRange
-            let wanted = name.canonicalName.utf8
-            guard range.count == wanted.count else { return false }
-            return zip(range, wanted).allSatisfy { ASCII.lower(all[$0]) == ASCII.lower($1) }
-        }
+        let range = field.nameRange
+        let wanted = name.canonicalName.utf8
+        guard range.count == wanted.count else { return false }
+        return zip(range, wanted).allSatisfy { ASCII.lower(bytes[$0]) == ASCII.lower($1) }
     }
 
     private func string(_ range: Range<Int>) -> String {
@@ -175,8 +172,10 @@ public struct SIPHeaders: Sendable {
 
     /// Removes every line named `name`.
     public mutating func remove(_ name: HeaderName) {
-        let arena = self.arena
-        fields.removeAll { Self.matches($0, name, in: arena) }
+        let storage = self.storage
+        storage.bytes.withUnsafeBufferPointer { bytes in
+            fields.removeAll { Self.matches($0, name, in: bytes) }
+        }
         compactIfWasteful()
     }
 
@@ -187,14 +186,16 @@ public struct SIPHeaders: Sendable {
     }
 
     private mutating func store(_ name: String, _ value: String) -> Field {
-        let nameStart = arena.count
-        arena.append(contentsOf: name.utf8)
-        let nameEnd = arena.count
+        // Copy on write: typed values decoded earlier may share the storage.
+        if !isKnownUniquelyReferenced(&storage) { storage = ByteStorage(storage.bytes) }
+        let nameStart = storage.bytes.count
+        storage.bytes.append(contentsOf: name.utf8)
+        let nameEnd = storage.bytes.count
         // A value must stay on one line: CR and LF would let a caller inject headers.
-        arena.append(contentsOf: value.utf8.lazy.map { $0 == ASCII.cr || $0 == ASCII.lf ? ASCII.space : $0 })
-        let known = arena.withUnsafeBufferPointer { HeaderName.lookup($0, nameStart..<nameEnd)?.known } ?? .other
+        storage.bytes.append(contentsOf: value.utf8.lazy.map { $0 == ASCII.cr || $0 == ASCII.lf ? ASCII.space : $0 })
+        let known = nameEnd > nameStart ? storage.bytes.withUnsafeBufferPointer { HeaderName.lookupKnown($0, nameStart..<nameEnd) } : .other
         return Field(known: known, nameStart: Int32(nameStart), nameEnd: Int32(nameEnd),
-                     valueStart: Int32(nameEnd), valueEnd: Int32(arena.count))
+                     valueStart: Int32(nameEnd), valueEnd: Int32(storage.bytes.count))
     }
 
     /// Rebuilds the arena when more than half of it is garbage, so edits cannot grow it forever.

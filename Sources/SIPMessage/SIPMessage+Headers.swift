@@ -4,15 +4,15 @@ extension SIPMessage {
     /// Every Via value, topmost first (RFC 3261 §20.42).
     public func vias() throws(SIPParseError) -> [Via] {
         var result: [Via] = []
-        try headers.withValueBytes(.via) { bytes throws(SIPParseError) in try Via.parseList(bytes, into: &result) }
+        try headers.withValueScanners(.via, context: "Via") { scanner throws(SIPParseError) in try Via.parseList(&scanner, into: &result) }
         return result
     }
 
     /// The topmost Via value; throws `missingHeader` when there is none.
     public func topVia() throws(SIPParseError) -> Via {
-        let top = try headers.withFirstValueBytes(.via) { bytes throws(SIPParseError) -> Via in
-            var scanner = ByteScanner(bytes, context: "Via")
-            return try Via.parse(&scanner)
+        var top: Via? = nil
+        try headers.withValueScanners(.via, context: "Via") { scanner throws(SIPParseError) in
+            if top == nil { top = try Via.parse(&scanner) }
         }
         guard let top else { throw .missingHeader("Via") }
         return top
@@ -20,28 +20,27 @@ extension SIPMessage {
 
     /// The From header (RFC 3261 §20.20).
     public func from() throws(SIPParseError) -> NameAddress {
-        try single(.from) { bytes throws(SIPParseError) in try NameAddress.parseSingle(bytes, context: "From") }
+        try single(.from, "From") { scanner throws(SIPParseError) in try NameAddress.parseSingle(&scanner) }
     }
 
     /// The To header (RFC 3261 §20.39).
     public func to() throws(SIPParseError) -> NameAddress {
-        try single(.to) { bytes throws(SIPParseError) in try NameAddress.parseSingle(bytes, context: "To") }
+        try single(.to, "To") { scanner throws(SIPParseError) in try NameAddress.parseSingle(&scanner) }
     }
 
     /// The Call-ID (RFC 3261 §20.8).
     public func callID() throws(SIPParseError) -> String {
-        try single(.callID) { bytes throws(SIPParseError) in try CallID.parse(bytes) }
+        try single(.callID, "Call-ID") { scanner throws(SIPParseError) in try CallID.parse(&scanner) }
     }
 
     /// The CSeq (RFC 3261 §20.16).
     public func cseq() throws(SIPParseError) -> CSeq {
-        try single(.cseq) { bytes throws(SIPParseError) in try CSeq.parse(bytes) }
+        try single(.cseq, "CSeq") { scanner throws(SIPParseError) in try CSeq.parse(&scanner) }
     }
 
     /// Max-Forwards (RFC 3261 §20.22), 0–255; nil when absent.
     public func maxForwards() throws(SIPParseError) -> Int? {
-        try optionalSingle(.maxForwards) { bytes throws(SIPParseError) in
-            var scanner = ByteScanner(bytes, context: "Max-Forwards")
+        try optionalSingle(.maxForwards, "Max-Forwards") { scanner throws(SIPParseError) in
             let value = try scanner.number("hop count", limit: 255)
             try scanner.expectEnd()
             return Int(value)
@@ -50,8 +49,7 @@ extension SIPMessage {
 
     /// Content-Length (RFC 3261 §20.14); nil when absent.
     public func contentLength() throws(SIPParseError) -> Int? {
-        try optionalSingle(.contentLength) { bytes throws(SIPParseError) in
-            var scanner = ByteScanner(bytes, context: "Content-Length")
+        try optionalSingle(.contentLength, "Content-Length") { scanner throws(SIPParseError) in
             let value = try scanner.number("length", limit: UInt64(Int32.max))
             try scanner.expectEnd()
             return Int(value)
@@ -60,13 +58,12 @@ extension SIPMessage {
 
     /// Expires (RFC 3261 §20.19), delta-seconds; nil when absent.
     public func expires() throws(SIPParseError) -> UInt32? {
-        try optionalSingle(.expires) { bytes throws(SIPParseError) in
-            var scanner = ByteScanner(bytes, context: "Expires")
+        try optionalSingle(.expires, "Expires") { scanner throws(SIPParseError) in
             // RFC 3261 §20.19: values above 2**32-1 are taken as 2**32-1.
             let digits = scanner.scan(.digit)
             guard !digits.isEmpty else { throw scanner.error("expected delta-seconds") }
             try scanner.expectEnd()
-            return digits.count > 10 ? UInt32.max : UInt32(min(UInt64(bytes.string(digits)) ?? UInt64(UInt32.max), UInt64(UInt32.max)))
+            return digits.count > 10 ? UInt32.max : UInt32(min(UInt64(scanner.string(digits)) ?? UInt64(UInt32.max), UInt64(UInt32.max)))
         }
     }
 
@@ -75,12 +72,12 @@ extension SIPMessage {
         var addresses: [NameAddress] = []
         var wildcard = false
         var lines = 0
-        try headers.withValueBytes(.contact) { bytes throws(SIPParseError) in
+        try headers.withValueScanners(.contact, context: "Contact") { scanner throws(SIPParseError) in
             lines += 1
-            if bytes.count == 1, bytes[0] == UInt8(ascii: "*") {
+            if scanner.end - scanner.index == 1, scanner.peek() == UInt8(ascii: "*") {
                 wildcard = true
             } else {
-                try NameAddress.parseList(bytes, context: "Contact", into: &addresses)
+                try NameAddress.parseList(&scanner, into: &addresses)
             }
         }
         if wildcard {
@@ -98,8 +95,7 @@ extension SIPMessage {
 
     /// Content-Type (RFC 3261 §20.15); nil when absent.
     public func contentType() throws(SIPParseError) -> MediaType? {
-        try optionalSingle(.contentType) { bytes throws(SIPParseError) in
-            var scanner = ByteScanner(bytes, context: "Content-Type")
+        try optionalSingle(.contentType, "Content-Type") { scanner throws(SIPParseError) in
             let value = try MediaType.parse(&scanner)
             try scanner.expectEnd()
             return value
@@ -109,7 +105,7 @@ extension SIPMessage {
     /// Accept media ranges (RFC 3261 §20.1); empty when absent.
     public func accept() throws(SIPParseError) -> [MediaType] {
         var result: [MediaType] = []
-        try headers.withValueBytes(.accept) { bytes throws(SIPParseError) in try MediaType.parseList(bytes, into: &result) }
+        try headers.withValueScanners(.accept, context: "Accept") { scanner throws(SIPParseError) in try MediaType.parseList(&scanner, into: &result) }
         return result
     }
 
@@ -135,34 +131,34 @@ extension SIPMessage {
 
     /// Refer-To (RFC 3515 §2.1); nil when absent.
     public func referTo() throws(SIPParseError) -> NameAddress? {
-        try optionalSingle(.referTo) { bytes throws(SIPParseError) in try NameAddress.parseSingle(bytes, context: "Refer-To") }
+        try optionalSingle(.referTo, "Refer-To") { scanner throws(SIPParseError) in try NameAddress.parseSingle(&scanner) }
     }
 
     /// Referred-By (RFC 3892 §3); nil when absent.
     public func referredBy() throws(SIPParseError) -> NameAddress? {
-        try optionalSingle(.referredBy) { bytes throws(SIPParseError) in try NameAddress.parseSingle(bytes, context: "Referred-By") }
+        try optionalSingle(.referredBy, "Referred-By") { scanner throws(SIPParseError) in try NameAddress.parseSingle(&scanner) }
     }
 
     /// Replaces (RFC 3891 §6.1); nil when absent.
     public func replaces() throws(SIPParseError) -> ReplacesValue? {
-        try optionalSingle(.replaces) { bytes throws(SIPParseError) in try ReplacesValue.parse(bytes) }
+        try optionalSingle(.replaces, "Replaces") { scanner throws(SIPParseError) in try ReplacesValue.parse(&scanner) }
     }
 
     /// Event (RFC 6665 §8.2.1); nil when absent.
     public func event() throws(SIPParseError) -> EventValue? {
-        try optionalSingle(.event) { bytes throws(SIPParseError) in try EventValue.parse(bytes) }
+        try optionalSingle(.event, "Event") { scanner throws(SIPParseError) in try EventValue.parse(&scanner) }
     }
 
     /// Subscription-State (RFC 6665 §8.2.3); nil when absent.
     public func subscriptionState() throws(SIPParseError) -> SubscriptionStateValue? {
-        try optionalSingle(.subscriptionState) { bytes throws(SIPParseError) in try SubscriptionStateValue.parse(bytes) }
+        try optionalSingle(.subscriptionState, "Subscription-State") { scanner throws(SIPParseError) in try SubscriptionStateValue.parse(&scanner) }
     }
 
     /// Call-Info values (RFC 3261 §20.9).
     public func callInfo() throws(SIPParseError) -> [CallInfoValue] {
         var result: [CallInfoValue] = []
-        try headers.withValueBytes(.callInfo) { bytes throws(SIPParseError) in
-            try CallInfoValue.parseList(bytes, context: "Call-Info", into: &result)
+        try headers.withValueScanners(.callInfo, context: "Call-Info") { scanner throws(SIPParseError) in
+            try CallInfoValue.parseList(&scanner, into: &result)
         }
         return result
     }
@@ -170,46 +166,45 @@ extension SIPMessage {
     /// Reason values (RFC 3326).
     public func reason() throws(SIPParseError) -> [ReasonValue] {
         var result: [ReasonValue] = []
-        try headers.withValueBytes(.reason) { bytes throws(SIPParseError) in try ReasonValue.parseList(bytes, into: &result) }
+        try headers.withValueScanners(.reason, context: "Reason") { scanner throws(SIPParseError) in try ReasonValue.parseList(&scanner, into: &result) }
         return result
     }
 
     // MARK: Helpers
 
     /// Decodes a header that must appear exactly once.
-    private func single<T>(_ name: HeaderName, _ decode: (UnsafeBufferPointer<UInt8>) throws(SIPParseError) -> T) throws(SIPParseError) -> T {
-        guard let value = try optionalSingle(name, decode) else { throw .missingHeader(name.canonicalName) }
+    @inline(__always)
+    private func single<T>(_ name: HeaderName, _ context: StaticString, _ decode: (inout ByteScanner) throws(SIPParseError) -> T) throws(SIPParseError) -> T {
+        guard let value = try optionalSingle(name, context, decode) else { throw .missingHeader(name.canonicalName) }
         return value
     }
 
     /// Decodes a header that may appear at most once; a second line is an error.
-    private func optionalSingle<T>(_ name: HeaderName, _ decode: (UnsafeBufferPointer<UInt8>) throws(SIPParseError) -> T) throws(SIPParseError) -> T? {
+    @inline(__always)
+    private func optionalSingle<T>(_ name: HeaderName, _ context: StaticString, _ decode: (inout ByteScanner) throws(SIPParseError) -> T) throws(SIPParseError) -> T? {
         var result: T? = nil
-        var seen = false
-        try headers.withValueBytes(name) { bytes throws(SIPParseError) in
-            if seen { throw .duplicateHeader(name.canonicalName) }
-            seen = true
-            result = try decode(bytes)
+        try headers.withValueScanners(name, context: context) { scanner throws(SIPParseError) in
+            if result != nil { throw .duplicateHeader(name.canonicalName) }
+            result = try decode(&scanner)
         }
         return result
     }
 
     private func addressList(_ name: HeaderName, _ context: StaticString) throws(SIPParseError) -> [NameAddress] {
         var result: [NameAddress] = []
-        try headers.withValueBytes(name) { bytes throws(SIPParseError) in
-            try NameAddress.parseList(bytes, context: context, into: &result)
+        try headers.withValueScanners(name, context: context) { scanner throws(SIPParseError) in
+            try NameAddress.parseList(&scanner, into: &result)
         }
         return result
     }
 
     private func tokens(_ name: HeaderName, _ context: StaticString) throws(SIPParseError) -> [String] {
         var result: [String] = []
-        try headers.withValueBytes(name) { bytes throws(SIPParseError) in
-            var scanner = ByteScanner(bytes, context: context)
+        try headers.withValueScanners(name, context: context) { scanner throws(SIPParseError) in
             scanner.skipWhitespace()
             if scanner.isAtEnd { return }  // An empty list is allowed (e.g. `Allow:`).
             repeat {
-                result.append(bytes.string(try scanner.token("token")))
+                result.append(scanner.string(try scanner.token("token")))
                 if result.count > 256 { throw scanner.error("too many values") }
             } while try scanner.nextListElement()
         }
@@ -218,8 +213,8 @@ extension SIPMessage {
 
     private func authentication(_ name: HeaderName, _ context: StaticString) throws(SIPParseError) -> [AuthenticationValue] {
         var result: [AuthenticationValue] = []
-        try headers.withValueBytes(name) { bytes throws(SIPParseError) in
-            result.append(try AuthenticationValue.parse(bytes, context: context))
+        try headers.withValueScanners(name, context: context) { scanner throws(SIPParseError) in
+            result.append(try AuthenticationValue.parse(&scanner))
         }
         return result
     }

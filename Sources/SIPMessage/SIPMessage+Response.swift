@@ -19,7 +19,7 @@ extension SIPMessage {
                 }
                 guard copy || field.known == .to else { continue }
                 var value = arena.string(field.valueRange)
-                if field.known == .to, status != 100, let toTag, !(Self.hasTag(arena, field.valueRange)) {
+                if field.known == .to, status != 100, let toTag, !(Self.hasTag(source.storage, arena, field.valueRange)) {
                     value += ";tag=" + toTag
                 }
                 headers.append(arena.string(field.nameRange), value)
@@ -30,8 +30,8 @@ extension SIPMessage {
     }
 
     /// Whether an address header value already carries a `tag` parameter.
-    private static func hasTag(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        var scanner = ByteScanner(UnsafeBufferPointer(rebasing: bytes[range]), context: "To")
+    private static func hasTag(_ storage: ByteStorage, _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        var scanner = ByteScanner(storage: storage, bytes: bytes, range: range, context: "To")
         guard let address = try? NameAddress.parse(&scanner) else { return false }
         return address.tag != nil
     }

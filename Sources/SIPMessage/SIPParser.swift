@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Turns bytes into a `SIPMessage` (RFC 3261 §7, §18.3), without splitting strings:
 /// one pass over the bytes records where each header's name and value lie.
 public struct SIPParser: Sendable {
@@ -55,7 +63,7 @@ public struct SIPParser: Sendable {
 
     private func parse(arena: inout [UInt8], framing: Framing) throws(SIPParseError) -> SIPMessage {
         let limits = self.limits
-        let result: Result<SIPMessage, SIPParseError> = arena.withUnsafeMutableBufferPointer { mutable in
+        let result: Result<MessageReader.Parts, SIPParseError> = arena.withUnsafeMutableBufferPointer { mutable in
             do throws(SIPParseError) {
                 var reader = MessageReader(bytes: mutable, limits: limits)
                 return .success(try reader.read(framing: framing))
@@ -63,9 +71,13 @@ public struct SIPParser: Sendable {
                 return .failure(error)
             }
         }
-        var message = try result.get()
-        message.headers.arena = arena
-        return message
+        let parts = try result.get()
+        // The start line is decoded once the bytes are final, so its URI can share them.
+        let storage = ByteStorage(arena)
+        let startLine = try ByteScanner.over(storage, parts.startLine, context: "start line") { scanner throws(SIPParseError) in
+            try StartLineParser.parse(scanner)
+        }
+        return SIPMessage(startLine: startLine, headers: SIPHeaders(storage: storage, fields: parts.fields), body: parts.body)
     }
 }
 
@@ -99,20 +111,28 @@ private struct MessageReader {
     /// Lines end in CRLF; a bare LF is accepted too, as robust implementations do.
     mutating func nextLine() throws(SIPParseError) -> Range<Int> {
         let start = index
-        let end = bytes.count
-        var cursor = start
-        while cursor < end, bytes[cursor] != ASCII.lf { cursor += 1 }
-        guard cursor < end else { throw .incompleteHeaders }
+        let bytes = self.bytes
+        guard start < bytes.count, let base = bytes.baseAddress,
+              let found = memchr(base + start, Int32(ASCII.lf), bytes.count - start)
+        else { throw .incompleteHeaders }
+        let cursor = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
         index = cursor + 1
         let contentEnd = cursor > start && bytes[cursor - 1] == ASCII.cr ? cursor - 1 : cursor
         guard contentEnd - start <= limits.maxLineLength else { throw .lineTooLong(limit: limits.maxLineLength) }
         return start..<contentEnd
     }
 
-    mutating func read(framing: SIPParser.Framing) throws(SIPParseError) -> SIPMessage {
+    /// What one pass over the bytes finds: where the start line is, the header table, the body.
+    struct Parts {
+        var startLine: Range<Int>
+        var fields: [SIPHeaders.Field]
+        var body: [UInt8]
+    }
+
+    mutating func read(framing: SIPParser.Framing) throws(SIPParseError) -> Parts {
         // RFC 3261 §7.5: empty lines before the start line are ignored.
         while index < bytes.count, bytes[index] == ASCII.cr || bytes[index] == ASCII.lf { index += 1 }
-        let startLine = try parseStartLine(try nextLine())
+        let startLine = try nextLine()
 
         var fields: [SIPHeaders.Field] = []
         fields.reserveCapacity(16)
@@ -158,38 +178,45 @@ private struct MessageReader {
             throw .missingContentLength
         }
         let body = bodyRange.isEmpty ? [] : Array(UnsafeBufferPointer(rebasing: bytes[bodyRange]))
-        return SIPMessage(startLine: startLine, headers: SIPHeaders(arena: [], fields: fields), body: body)
+        return Parts(startLine: startLine, fields: fields, body: body)
     }
 
     /// `name HCOLON value`, HCOLON = *( SP / HTAB ) ":" SWS (RFC 3261 §25.1).
     func parseHeaderLine(_ line: Range<Int>) throws(SIPParseError) -> SIPHeaders.Field {
+        let bytes = readOnly
         var cursor = line.lowerBound
         while cursor < line.upperBound, ASCII.isToken(bytes[cursor]) { cursor += 1 }
         let nameEnd = cursor
         guard nameEnd > line.lowerBound else { throw .badHeaderLine("invalid header name") }
         while cursor < line.upperBound, ASCII.isWhitespace(bytes[cursor]) { cursor += 1 }
         guard cursor < line.upperBound, bytes[cursor] == ASCII.colon else {
-            throw .badHeaderLine("missing colon after '\(readOnly.string(line.lowerBound..<nameEnd).prefix(40))'")
+            throw .badHeaderLine("missing colon after '\(bytes.string(line.lowerBound..<nameEnd).prefix(40))'")
         }
         cursor += 1
         while cursor < line.upperBound, ASCII.isWhitespace(bytes[cursor]) { cursor += 1 }
         var valueEnd = line.upperBound
         while valueEnd > cursor, ASCII.isWhitespace(bytes[valueEnd - 1]) { valueEnd -= 1 }
-        let known = HeaderName.lookup(readOnly, line.lowerBound..<nameEnd)?.known ?? .other
+        let known = HeaderName.lookupKnown(bytes, line.lowerBound..<nameEnd)
         return SIPHeaders.Field(known: known, nameStart: Int32(line.lowerBound), nameEnd: Int32(nameEnd),
                                 valueStart: Int32(cursor), valueEnd: Int32(valueEnd))
     }
 
     /// Content-Length = 1*DIGIT (RFC 3261 §20.14), bounded by the message size limit.
     func parseContentLength(_ range: Range<Int>) throws(SIPParseError) -> Int {
-        var scanner = ByteScanner(readOnly, range, context: "Content-Length")
+        var scanner = ByteScanner(storage: .empty, bytes: readOnly, range: range, context: "Content-Length")
         let value = try scanner.number("length", limit: UInt64(limits.maxMessageSize))
         try scanner.expectEnd()
         return Int(value)
     }
 
-    func parseStartLine(_ line: Range<Int>) throws(SIPParseError) -> SIPMessage.StartLine {
-        let bytes = readOnly
+
+}
+
+/// The Request-Line and Status-Line (RFC 3261 §7.1, §7.2).
+enum StartLineParser {
+    static func parse(_ scanner: ByteScanner) throws(SIPParseError) -> SIPMessage.StartLine {
+        let bytes = scanner.bytes
+        let line = scanner.index..<scanner.end
         // Exactly one SP separates the elements (RFC 3261 §7.1, §7.2).
         var firstSpace = line.lowerBound
         while firstSpace < line.upperBound, bytes[firstSpace] != ASCII.space { firstSpace += 1 }
@@ -197,8 +224,8 @@ private struct MessageReader {
             throw .badStartLine("expected elements separated by single spaces")
         }
         let first = line.lowerBound..<firstSpace
-        if isVersion(first) {
-            return try parseStatusLine(version: first, rest: (firstSpace + 1)..<line.upperBound)
+        if isVersion(bytes, first) {
+            return try parseStatusLine(bytes, version: first, rest: (firstSpace + 1)..<line.upperBound)
         }
         for index in first where !ASCII.isToken(bytes[index]) {
             throw .badStartLine("invalid method name")
@@ -210,18 +237,17 @@ private struct MessageReader {
         }
         let uriRange = (firstSpace + 1)..<secondSpace
         let versionRange = (secondSpace + 1)..<line.upperBound
-        guard isVersion(versionRange) else {
+        guard isVersion(bytes, versionRange) else {
             throw .badStartLine("Request-URI contains whitespace or SIP-Version is malformed")
         }
         for index in uriRange where bytes[index] == ASCII.tab {
             throw .badStartLine("Request-URI contains whitespace")
         }
-        let uri = try URI.parse(bytes, uriRange)
+        let uri = try URI.parse(scanner.subScanner(uriRange, context: "Request-URI"))
         return .request(method: SIPMethod.parse(bytes, first), uri: uri, version: bytes.string(versionRange))
     }
 
-    func parseStatusLine(version: Range<Int>, rest: Range<Int>) throws(SIPParseError) -> SIPMessage.StartLine {
-        let bytes = readOnly
+    static func parseStatusLine(_ bytes: UnsafeBufferPointer<UInt8>, version: Range<Int>, rest: Range<Int>) throws(SIPParseError) -> SIPMessage.StartLine {
         // Status-Code = 3DIGIT (RFC 3261 §7.2, §25.1); only 100–699 are defined classes.
         guard rest.count >= 3, ASCII.isDigit(bytes[rest.lowerBound]), ASCII.isDigit(bytes[rest.lowerBound + 1]),
               ASCII.isDigit(bytes[rest.lowerBound + 2]),
@@ -236,8 +262,7 @@ private struct MessageReader {
     }
 
     /// `"SIP" "/" 1*DIGIT "." 1*DIGIT`, "SIP" case-insensitive (RFC 3261 §7.1).
-    func isVersion(_ range: Range<Int>) -> Bool {
-        let bytes = readOnly
+    static func isVersion(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         guard range.count >= 7, bytes.equalsIgnoringCase(range.lowerBound..<range.lowerBound + 4, "sip/") else { return false }
         var cursor = range.lowerBound + 4
         let majorStart = cursor

@@ -106,7 +106,8 @@ public struct SIPStreamFramer: Sendable {
     /// The Content-Length value in the header block (long or compact form, RFC 3261 §18.3).
     private func contentLength(in range: Range<Int>) throws(SIPParseError) -> Int {
         let limits = self.limits
-        let found: Result<Int?, SIPParseError> = buffer.withUnsafeBufferPointer { bytes in
+        let base = buffer
+        let found: Result<Int?, SIPParseError> = base.withUnsafeBufferPointer { bytes in
             var lineStart = range.lowerBound
             var result: Int? = nil
             while lineStart < range.upperBound {
@@ -115,7 +116,7 @@ public struct SIPStreamFramer: Sendable {
                 var nameEnd = lineStart
                 while nameEnd < lineEnd, ASCII.isToken(bytes[nameEnd]) { nameEnd += 1 }
                 if nameEnd > lineStart, HeaderName.lookup(bytes, lineStart..<nameEnd)?.known == .contentLength {
-                    var scanner = ByteScanner(bytes, nameEnd..<lineEnd, context: "Content-Length")
+                    var scanner = ByteScanner(storage: .empty, bytes: bytes, range: nameEnd..<lineEnd, context: "Content-Length")
                     scanner.skipWhitespace()
                     guard scanner.consume(ASCII.colon) else { return .failure(.badHeaderLine("missing colon")) }
                     scanner.skipWhitespace()

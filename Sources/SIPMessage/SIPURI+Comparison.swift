@@ -21,8 +21,8 @@ extension SIPURI {
         else { return false }
 
         let mustMatch: Set<String> = ["user", "ttl", "method", "maddr", "transport"]
-        var names = Set(parameters.map { $0.name.lowercased() })
-        names.formUnion(other.parameters.map { $0.name.lowercased() })
+        var names = Set(parameters.all.map { $0.name.lowercased() })
+        names.formUnion(other.parameters.all.map { $0.name.lowercased() })
         for name in names {
             let mine = parameters.first(named: name), theirs = other.parameters.first(named: name)
             switch (mine, theirs) {
@@ -35,9 +35,10 @@ extension SIPURI {
             }
         }
 
-        guard headers.count == other.headers.count else { return false }
+        let otherHeaders = other.headers.all
+        guard headers.count == otherHeaders.count else { return false }
         for header in headers {
-            guard let match = other.headers.first(where: { $0.name.caseInsensitiveEquals(header.name) }),
+            guard let match = otherHeaders.first(where: { $0.name.caseInsensitiveEquals(header.name) }),
                   Self.parameterValuesMatch(header.value, match.value, caseSensitive: true)
             else { return false }
         }
@@ -63,8 +64,8 @@ extension URI {
             return a.isEquivalent(to: b)
         case let (.tel(a), .tel(b)):
             return a.digits.lowercased() == b.digits.lowercased()
-                && Set(a.parameters.map { "\($0.name.lowercased())=\(($0.value ?? "").lowercased())" })
-                    == Set(b.parameters.map { "\($0.name.lowercased())=\(($0.value ?? "").lowercased())" })
+                && Set(a.parameters.all.map { "\($0.name.lowercased())=\(($0.value ?? "").lowercased())" })
+                    == Set(b.parameters.all.map { "\($0.name.lowercased())=\(($0.value ?? "").lowercased())" })
         case let (.absolute(a), .absolute(b)):
             return a.scheme.lowercased() == b.scheme.lowercased() && a.specific == b.specific
         default:

@@ -1,32 +1,73 @@
 /// A SIP or SIPS URI (RFC 3261 §19.1): `sip:user:password@host:port;params?headers`.
 ///
-/// Components are kept as written, %-escapes included, so a URI serializes back to the
-/// same text; `isEquivalent(to:)` applies the comparison rules of §19.1.4.
+/// The URI keeps the text it was written in (a view into the message it came from) and
+/// the positions of its parts, so decoding costs no copy and it serializes back to exactly
+/// what was received; each part becomes a `String` when read. Setting a part rewrites the
+/// text. `==` compares the text; `isEquivalent(to:)` applies RFC 3261 §19.1.4.
 public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
+    /// The whole URI, `sip:` included.
+    let text: ByteSlice
+    let userRange: Range<Int32>?
+    let passwordRange: Range<Int32>?
+    let hostRange: Range<Int32>
     /// `sips:` rather than `sip:`.
-    public var isSecure: Bool
-    /// The user part as written (may hold %-escapes); nil when absent.
-    public var user: String?
-    /// The password as written; nil when absent.
-    public var password: String?
-    /// The host: a name, an IPv4 address, or an IPv6 reference with its brackets.
-    public var host: String
+    public let isSecure: Bool
     /// The port; nil when absent (the default port applies).
-    public var port: UInt16?
-    /// URI parameters (`;transport=tcp;lr`), in order.
-    public var parameters: [GenericParameter]
-    /// URI headers (`?subject=x&priority=urgent`) as name/value pairs, in order.
-    public var headers: [GenericParameter]
+    public let port: UInt16?
+    let parametersRange: Range<Int32>
+    let headersRange: Range<Int32>
 
+    /// URI parameters (`;transport=tcp;lr`), in order.
+    public var parameters: ParameterList { ParameterList(text: text.slice(parametersRange)) }
+    /// URI headers (`?subject=x&priority=urgent`), in order.
+    public var headers: ParameterList { ParameterList(text: text.slice(headersRange), separator: ASCII.ampersand) }
+
+    /// A URI from its parts; parts are written as given (escape a user part with
+    /// `PercentEncoding.encodeUser` first if it may hold reserved characters).
     public init(isSecure: Bool = false, user: String? = nil, password: String? = nil, host: String,
                 port: UInt16? = nil, parameters: [GenericParameter] = [], headers: [GenericParameter] = []) {
+        self.init(isSecure: isSecure, user: user, password: password, host: host, port: port,
+                  parameters: ParameterList(parameters),
+                  headers: ParameterList(headers, separator: ASCII.ampersand, leading: ASCII.question))
+    }
+
+    init(isSecure: Bool, user: String?, password: String?, host: String, port: UInt16?,
+         parameters: ParameterList, headers: ParameterList) {
+        var builder = TextBuilder()
+        builder.append(isSecure ? "sips:" : "sip:")
+        var userRange: Range<Int>? = nil, passwordRange: Range<Int>? = nil
+        if let user {
+            userRange = builder.part(user)
+            if let password {
+                builder.append(ASCII.colon)
+                passwordRange = builder.part(password)
+            }
+            builder.append(ASCII.at)
+        }
+        let hostRange = builder.part(host)
+        if let port { builder.append(":" + String(port)) }
+        let parametersRange = builder.part(parameters.description)
+        let headersRange = builder.part(headers.description)
+        self.init(text: ByteSlice(builder.bytes), userRange: userRange, passwordRange: passwordRange, hostRange: hostRange,
+                  isSecure: isSecure, port: port, parametersRange: parametersRange, headersRange: headersRange)
+    }
+
+    private init(text: ByteSlice, userRange: Range<Int>?, passwordRange: Range<Int>?, hostRange: Range<Int>,
+                 isSecure: Bool, port: UInt16?, parametersRange: Range<Int>, headersRange: Range<Int>) {
+        self.text = text
+        self.userRange = userRange.map(Self.narrow)
+        self.passwordRange = passwordRange.map(Self.narrow)
+        self.hostRange = Self.narrow(hostRange)
         self.isSecure = isSecure
-        self.user = user
-        self.password = password
-        self.host = host
         self.port = port
-        self.parameters = parameters
-        self.headers = headers
+        self.parametersRange = Self.narrow(parametersRange)
+        self.headersRange = Self.narrow(headersRange)
+    }
+
+    private static func narrow(_ range: Range<Int>) -> Range<Int32> { Int32(range.lowerBound)..<Int32(range.upperBound) }
+
+    private func part(_ range: Range<Int32>) -> String {
+        text.string(range)
     }
 
     /// Parses a `sip:` or `sips:` URI from text.
@@ -35,12 +76,20 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         self = uri
     }
 
+    /// The user part as written (may hold %-escapes); nil when absent.
+    public var user: String? { userRange.map(part) }
+    /// The password as written; nil when absent.
+    public var password: String? { passwordRange.map(part) }
+    /// The host: a name, an IPv4 address, or an IPv6 reference with its brackets.
+    public var host: String { part(hostRange) }
+
     /// The user part with %-escapes resolved.
     public var unescapedUser: String? { user.map(PercentEncoding.decode) }
 
     /// The host without IPv6 brackets.
     public var bareHost: String {
-        host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        let host = self.host
+        return host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
     }
 
     /// The `transport` parameter, lower-cased.
@@ -52,28 +101,51 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     /// `host` or `host:port` as written in the URI.
     public var hostPort: String { port.map { host + ":" + String($0) } ?? host }
 
-    public var description: String {
-        var out = isSecure ? "sips:" : "sip:"
-        if let user {
-            out += user
-            if let password { out += ":" + password }
-            out += "@"
-        }
-        out += hostPort
-        out += parameters.serialized
-        for (index, header) in headers.enumerated() {
-            out += (index == 0 ? "?" : "&") + header.name + "=" + (header.value ?? "")
-        }
-        return out
+    public var description: String { text.string }
+
+    public static func == (lhs: SIPURI, rhs: SIPURI) -> Bool { lhs.text.bytesEqual(rhs.text) }
+
+    public func hash(into hasher: inout Hasher) {
+        text.hash(into: &hasher)
+    }
+
+    // MARK: Copies with one part changed
+
+    /// This URI with another user part.
+    public func with(user: String?) -> SIPURI { rebuilt(user: .some(user)) }
+    /// This URI with another host.
+    public func with(host: String) -> SIPURI { rebuilt(host: host) }
+    /// This URI with another port (nil removes it).
+    public func with(port: UInt16?) -> SIPURI { rebuilt(port: .some(port)) }
+    /// This URI with other parameters.
+    public func with(parameters: ParameterList) -> SIPURI { rebuilt(parameters: parameters) }
+    /// This URI with other headers (nil removes them, as §12.1.1 does for a Contact's headers).
+    public func with(headers: [GenericParameter]) -> SIPURI {
+        rebuilt(headers: ParameterList(headers, separator: ASCII.ampersand, leading: ASCII.question))
+    }
+    /// This URI with the parameter `name` set to `value`.
+    public func with(parameter name: String, _ value: String?) -> SIPURI {
+        var parameters = self.parameters
+        parameters.set(name, value)
+        return rebuilt(parameters: parameters)
+    }
+
+    private func rebuilt(user: String?? = nil, host: String? = nil, port: UInt16?? = nil,
+                         parameters: ParameterList? = nil, headers: ParameterList? = nil) -> SIPURI {
+        SIPURI(isSecure: isSecure, user: user ?? self.user, password: user == nil ? password : nil,
+               host: host ?? self.host, port: port ?? self.port,
+               parameters: parameters ?? self.parameters, headers: headers ?? self.headers)
     }
 }
 
 extension SIPURI {
-    /// Parses the part after `sip:`/`sips:` occupying exactly `range` (RFC 3261 §25.1 SIP-URI).
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, secure: Bool) throws(SIPParseError) -> SIPURI {
-        var index = range.lowerBound
-        let end = range.upperBound
-        var user: String? = nil, password: String? = nil
+    /// Parses the part after `sip:`/`sips:`; the URI is `scanner`'s range from `uriStart`
+    /// to its end (RFC 3261 §25.1 SIP-URI).
+    static func parse(_ scanner: ByteScanner, uriStart: Int, secure: Bool) throws(SIPParseError) -> SIPURI {
+        let bytes = scanner.bytes
+        var index = scanner.index
+        let end = scanner.end
+        var userRange: Range<Int>? = nil, passwordRange: Range<Int>? = nil
 
         // userinfo: the only '@' a SIP URI may hold unescaped ends it.
         var at = index
@@ -81,12 +153,12 @@ extension SIPURI {
         if at < end {
             var userEnd = index
             while userEnd < at, bytes[userEnd] != ASCII.colon { userEnd += 1 }
-            try validate(bytes, index..<userEnd, .user, "user")
             guard userEnd > index else { throw .malformedURI("empty user part") }
-            user = bytes.string(index..<userEnd)
+            try validate(bytes, index..<userEnd, .user, "user")
+            userRange = index..<userEnd
             if userEnd < at {
                 try validate(bytes, (userEnd + 1)..<at, .password, "password")
-                password = bytes.string((userEnd + 1)..<at)
+                passwordRange = (userEnd + 1)..<at
             }
             index = at + 1
         }
@@ -103,12 +175,10 @@ extension SIPURI {
             }
             index += 1
         } else {
-            while index < end, ASCII.has(bytes[index], .unreserved), bytes[index] != UInt8(ascii: "!") {
-                index += 1
-            }
+            while index < end, ASCII.has(bytes[index], .hostName) { index += 1 }
             try validateHostName(bytes, hostStart..<index)
         }
-        let host = bytes.string(hostStart..<index)
+        let hostRange = hostStart..<index
         var port: UInt16? = nil
         if index < end, bytes[index] == ASCII.colon {
             index += 1
@@ -123,27 +193,23 @@ extension SIPURI {
         }
 
         // uri-parameters: *( ";" pname [ "=" pvalue ] )
-        var parameters: [GenericParameter] = []
+        let parametersStart = index
         while index < end, bytes[index] == ASCII.semicolon {
             index += 1
             let nameStart = index
             while index < end, ASCII.has(bytes[index], .param) { index += 1 }
             guard index > nameStart else { throw .malformedURI("empty URI parameter name") }
-            let name = bytes.string(nameStart..<index)
-            var value: String? = nil
+            try validateEscapes(bytes, nameStart..<index)
             if index < end, bytes[index] == ASCII.equals {
                 index += 1
                 let valueStart = index
                 while index < end, ASCII.has(bytes[index], .param) { index += 1 }
                 try validateEscapes(bytes, valueStart..<index)
-                value = bytes.string(valueStart..<index)
             }
-            try validateEscapes(bytes, nameStart..<index)
-            parameters.append(GenericParameter(name: name, value: value))
         }
 
         // headers: "?" header *( "&" header ), header = hname "=" hvalue
-        var headers: [GenericParameter] = []
+        let headersStart = index
         if index < end, bytes[index] == ASCII.question {
             repeat {
                 index += 1
@@ -152,22 +218,21 @@ extension SIPURI {
                 guard index > nameStart, index < end, bytes[index] == ASCII.equals else {
                     throw .malformedURI("bad URI header")
                 }
-                let name = bytes.string(nameStart..<index)
                 index += 1
                 let valueStart = index
                 while index < end, ASCII.has(bytes[index], .uriHeader) || bytes[index] == ASCII.at { index += 1 }
                 try validateEscapes(bytes, valueStart..<index)
-                headers.append(GenericParameter(name: name, value: bytes.string(valueStart..<index)))
             } while index < end && bytes[index] == ASCII.ampersand
         }
         guard index == end else {
-            throw .malformedURI("unexpected character in '\(bytes.string(range).prefix(80))'")
+            throw .malformedURI("unexpected character in '\(bytes.string(uriStart..<end).prefix(80))'")
         }
-        return SIPURI(isSecure: secure, user: user, password: password, host: host, port: port,
-                      parameters: parameters, headers: headers)
+        return SIPURI(text: scanner.slice(uriStart..<end), userRange: userRange, passwordRange: passwordRange,
+                      hostRange: hostRange, isSecure: secure, port: port,
+                      parametersRange: parametersStart..<headersStart, headersRange: headersStart..<index)
     }
 
-    private static func validate(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ cls: ASCII.Class, _ what: String) throws(SIPParseError) {
+    private static func validate(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ cls: CharacterClass, _ what: String) throws(SIPParseError) {
         for index in range where !ASCII.has(bytes[index], cls) {
             throw .malformedURI("invalid character in \(what)")
         }
@@ -189,19 +254,17 @@ extension SIPURI {
         }
     }
 
-    /// hostname = *( domainlabel "." ) toplabel [ "." ], labels alphanumeric with inner '-';
-    /// or an IPv4 address. Underscores are tolerated (seen in the wild).
+    /// hostname = *( domainlabel "." ) toplabel [ "." ] or an IPv4 address (RFC 3261 §25.1):
+    /// labels of letters, digits and inner '-'; underscores are tolerated (seen in the wild).
     private static func validateHostName(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(SIPParseError) {
         guard !range.isEmpty else { throw .malformedURI("missing host") }
         var labelStart = range.lowerBound
-        for index in range {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: ".") {
-                guard index > labelStart || index == range.upperBound - 1 else { throw .malformedURI("empty host label") }
-                labelStart = index + 1
-            } else if !(ASCII.has(byte, .alpha) || ASCII.isDigit(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")) {
-                throw .malformedURI("invalid character in host")
+        for index in range where bytes[index] == UInt8(ascii: ".") {
+            guard index > labelStart || index == range.upperBound - 1 else { throw .malformedURI("empty host label") }
+            guard bytes[labelStart] != UInt8(ascii: "-"), bytes[index - 1] != UInt8(ascii: "-") else {
+                throw .malformedURI("host label starts or ends with '-'")
             }
+            labelStart = index + 1
         }
     }
 }

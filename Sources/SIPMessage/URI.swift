@@ -30,21 +30,25 @@ public enum URI: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a URI from text.
     public init(_ text: String) throws(SIPParseError) {
-        self = try text.withBytes { bytes throws(SIPParseError) in try URI.parse(bytes, 0..<bytes.count) }
+        self = try ByteScanner.over(text, context: "URI") { scanner throws(SIPParseError) in
+            try URI.parse(scanner.subScanner(scanner.index..<scanner.end))
+        }
     }
 
-    /// Parses the URI occupying exactly `range`.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(SIPParseError) -> URI {
+    /// Parses the URI occupying exactly the scanner's remaining range.
+    static func parse(_ scanner: ByteScanner) throws(SIPParseError) -> URI {
+        let bytes = scanner.bytes
+        let range = scanner.index..<scanner.end
         guard let colon = schemeEnd(bytes, range) else {
             throw .malformedURI("missing scheme in '\(bytes.string(range).prefix(80))'")
         }
         let scheme = range.lowerBound..<colon
         let rest = (colon + 1)..<range.upperBound
         if bytes.equalsIgnoringCase(scheme, "sip") {
-            return .sip(try SIPURI.parse(bytes, rest, secure: false))
+            return .sip(try SIPURI.parse(scanner.subScanner(rest), uriStart: range.lowerBound, secure: false))
         }
         if bytes.equalsIgnoringCase(scheme, "sips") {
-            return .sip(try SIPURI.parse(bytes, rest, secure: true))
+            return .sip(try SIPURI.parse(scanner.subScanner(rest), uriStart: range.lowerBound, secure: true))
         }
         if bytes.equalsIgnoringCase(scheme, "tel") {
             return .tel(try TelURI.parse(bytes, rest))
@@ -91,11 +95,11 @@ public struct AbsoluteURI: Hashable, Sendable, CustomStringConvertible {
 public struct TelURI: Hashable, Sendable, CustomStringConvertible {
     /// The number as written, visual separators included (`+1-201-555-0123`).
     public var number: String
-    public var parameters: [GenericParameter]
+    public var parameters: ParameterList
 
     public init(number: String, parameters: [GenericParameter] = []) {
         self.number = number
-        self.parameters = parameters
+        self.parameters = ParameterList(parameters)
     }
 
     /// Whether the number is global (starts with `+`, RFC 3966 §5.1.4).
@@ -104,7 +108,7 @@ public struct TelURI: Hashable, Sendable, CustomStringConvertible {
     /// The number without visual separators `-.()` (RFC 3966 §5.1.1), for comparison.
     public var digits: String { String(number.filter { !"-.()".contains($0) }) }
 
-    public var description: String { "tel:" + number + parameters.serialized }
+    public var description: String { "tel:" + number + parameters.description }
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(SIPParseError) -> TelURI {
         var index = range.lowerBound
@@ -121,7 +125,7 @@ public struct TelURI: Hashable, Sendable, CustomStringConvertible {
         }
         let number = bytes.string(start..<index)
         var parameters: [GenericParameter] = []
-        while index < range.upperBound {
+        while index < range.upperBound, parameters.count <= 64 {
             guard bytes[index] == ASCII.semicolon else { throw .malformedURI("invalid character in tel URI") }
             index += 1
             let nameStart = index
@@ -137,6 +141,7 @@ public struct TelURI: Hashable, Sendable, CustomStringConvertible {
             }
             parameters.append(GenericParameter(name: name, value: value))
         }
+        guard index == range.upperBound else { throw .malformedURI("too many tel URI parameters") }
         return TelURI(number: number, parameters: parameters)
     }
 }

@@ -1,32 +1,68 @@
 /// One Via value (RFC 3261 §20.42): `SIP/2.0/UDP host:port;branch=…;received=…;rport`.
+/// Like every typed value here, it keeps the text it was decoded from and reads parts on demand.
 public struct Via: Hashable, Sendable, CustomStringConvertible {
-    /// Protocol name, normally `SIP`.
-    public var protocolName: String
-    /// Protocol version, normally `2.0`.
-    public var protocolVersion: String
-    /// Transport as written (`UDP`, `TCP`, `TLS`, `SCTP`, `WS` …).
-    public var transport: String
-    /// Sent-by host: a name, IPv4 address or IPv6 reference in brackets.
-    public var host: String
+    let text: ByteSlice
+    let protocolRange: Range<Int32>
+    let versionRange: Range<Int32>
+    let transportRange: Range<Int32>
+    let hostRange: Range<Int32>
     /// Sent-by port; nil when absent.
-    public var port: UInt16?
-    public var parameters: [GenericParameter]
+    public let port: UInt16?
+    let parametersRange: Range<Int32>
 
-    public init(transport: String = "UDP", host: String, port: UInt16? = nil, parameters: [GenericParameter] = [],
-                protocolName: String = "SIP", protocolVersion: String = "2.0") {
-        self.protocolName = protocolName
-        self.protocolVersion = protocolVersion
-        self.transport = transport
-        self.host = host
-        self.port = port
-        self.parameters = parameters
+    /// Via parameters (branch, received, rport, maddr, ttl, extensions), as written.
+    public var parameters: ParameterList { ParameterList(text: text.slice(parametersRange)) }
+
+    /// A Via from its parts (the protocol defaults to SIP/2.0).
+    public init(transport: String = "UDP", host: String, port: UInt16? = nil, branch: String? = nil,
+                parameters: [GenericParameter] = [], protocolName: String = "SIP", protocolVersion: String = "2.0") {
+        var all = parameters
+        if let branch { all.insert(GenericParameter(name: "branch", value: branch), at: 0) }
+        self.init(transport: transport, host: host, port: port, parameters: ParameterList(all),
+                  protocolName: protocolName, protocolVersion: protocolVersion)
     }
+
+    init(transport: String, host: String, port: UInt16?, parameters: ParameterList, protocolName: String, protocolVersion: String) {
+        var builder = TextBuilder()
+        let name = builder.part(protocolName)
+        builder.append(ASCII.slash)
+        let version = builder.part(protocolVersion)
+        builder.append(ASCII.slash)
+        let transport = builder.part(transport)
+        builder.append(ASCII.space)
+        let host = builder.part(host)
+        if let port { builder.append(":" + String(port)) }
+        let parametersRange = builder.part(parameters.description)
+        self.init(text: ByteSlice(builder.bytes), protocolRange: name, versionRange: version,
+                  transportRange: transport, hostRange: host, port: port, parametersRange: parametersRange)
+    }
+
+    init(text: ByteSlice, protocolRange: Range<Int>, versionRange: Range<Int>, transportRange: Range<Int>,
+         hostRange: Range<Int>, port: UInt16?, parametersRange: Range<Int>) {
+        self.text = text
+        self.protocolRange = Int32(protocolRange.lowerBound)..<Int32(protocolRange.upperBound)
+        self.versionRange = Int32(versionRange.lowerBound)..<Int32(versionRange.upperBound)
+        self.transportRange = Int32(transportRange.lowerBound)..<Int32(transportRange.upperBound)
+        self.hostRange = Int32(hostRange.lowerBound)..<Int32(hostRange.upperBound)
+        self.port = port
+        self.parametersRange = Int32(parametersRange.lowerBound)..<Int32(parametersRange.upperBound)
+    }
+
+    private func part(_ range: Range<Int32>) -> String {
+        text.string(range)
+    }
+
+    /// Protocol name, normally `SIP`.
+    public var protocolName: String { part(protocolRange) }
+    /// Protocol version, normally `2.0`.
+    public var protocolVersion: String { part(versionRange) }
+    /// Transport as written (`UDP`, `TCP`, `TLS`, `SCTP`, `WS` …).
+    public var transport: String { part(transportRange) }
+    /// Sent-by host: a name, IPv4 address or IPv6 reference in brackets.
+    public var host: String { part(hostRange) }
 
     /// The branch parameter (RFC 3261 §8.1.1.7).
-    public var branch: String? {
-        get { parameters["branch"] }
-        set { parameters.set("branch", newValue) }
-    }
+    public var branch: String? { parameters["branch"] }
 
     /// Whether the branch carries the RFC 3261 magic cookie `z9hG4bK` (§17.2.3).
     public var hasRFC3261Branch: Bool { branch?.hasPrefix("z9hG4bK") ?? false }
@@ -55,22 +91,33 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
     /// `host` or `host:port`.
     public var sentBy: String { port.map { host + ":" + String($0) } ?? host }
 
-    public var description: String {
-        protocolName + "/" + protocolVersion + "/" + transport + " " + sentBy + parameters.serialized
+    /// This Via with the parameter `name` set (e.g. `received`, `rport` by a server, RFC 3581 §4).
+    public func with(parameter name: String, _ value: String?) -> Via {
+        var parameters = self.parameters
+        parameters.set(name, value)
+        return Via(transport: transport, host: host, port: port, parameters: parameters,
+                   protocolName: protocolName, protocolVersion: protocolVersion)
+    }
+
+    public var description: String { text.string }
+
+    public static func == (lhs: Via, rhs: Via) -> Bool { lhs.text.bytesEqual(rhs.text) }
+
+    public func hash(into hasher: inout Hasher) {
+        text.hash(into: &hasher)
     }
 
     /// Parses one or more comma-separated Via values.
     public static func parseList(_ text: String) throws(SIPParseError) -> [Via] {
-        try text.withBytes { bytes throws(SIPParseError) in
+        try ByteScanner.over(text, context: "Via") { scanner throws(SIPParseError) in
             var result: [Via] = []
-            try parseList(bytes, into: &result)
+            try parseList(&scanner, into: &result)
             return result
         }
     }
 
     /// Parses the values of one Via header line, appending them to `result`.
-    static func parseList(_ bytes: UnsafeBufferPointer<UInt8>, into result: inout [Via]) throws(SIPParseError) {
-        var scanner = ByteScanner(bytes, context: "Via")
+    static func parseList(_ scanner: inout ByteScanner, into result: inout [Via]) throws(SIPParseError) {
         repeat {
             result.append(try parse(&scanner))
             if result.count > 256 { throw scanner.error("too many values") }
@@ -79,6 +126,8 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
 
     /// via-parm = sent-protocol LWS sent-by *( SEMI via-params ) (RFC 3261 §25.1).
     static func parse(_ scanner: inout ByteScanner) throws(SIPParseError) -> Via {
+        scanner.skipWhitespace()
+        let start = scanner.index
         let name = try scanner.token("protocol name")
         guard scanner.consumeSeparator(ASCII.slash) else { throw scanner.error("expected '/' after protocol name") }
         let version = try scanner.token("protocol version")
@@ -88,17 +137,15 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
         scanner.skipWhitespace()
         guard scanner.index > beforeSpace else { throw scanner.error("expected whitespace before sent-by") }
         let (host, port) = try HostPort.parse(&scanner)
-        let parameters = try scanner.parameters()
-        let bytes = scanner.bytes
-        return Via(transport: bytes.string(transport), host: host, port: port, parameters: parameters,
-                   protocolName: bytes.string(name), protocolVersion: bytes.string(version))
+        let parametersRange = try scanner.parameterRange()
+        return Via(text: scanner.slice(start..<scanner.index), protocolRange: name, versionRange: version,
+                   transportRange: transport, hostRange: host, port: port, parametersRange: parametersRange)
     }
 }
 
 /// `host [ COLON port ]` as used by Via sent-by (RFC 3261 §25.1), IPv6 per RFC 5118.
 enum HostPort {
-    static func parse(_ scanner: inout ByteScanner) throws(SIPParseError) -> (String, UInt16?) {
-        let bytes = scanner.bytes
+    static func parse(_ scanner: inout ByteScanner) throws(SIPParseError) -> (Range<Int>, UInt16?) {
         let start = scanner.index
         if scanner.consume(ASCII.leftBracket) {
             while let byte = scanner.peek(), ASCII.has(byte, .hex) || byte == ASCII.colon || byte == UInt8(ascii: ".") {
@@ -108,13 +155,10 @@ enum HostPort {
                 throw scanner.error("bad IPv6 reference")
             }
         } else {
-            while let byte = scanner.peek(), ASCII.has(byte, .alpha) || ASCII.isDigit(byte)
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") {
-                scanner.index += 1
-            }
+            _ = scanner.scan(.hostName)
             guard scanner.index > start else { throw scanner.error("expected host") }
         }
-        let host = bytes.string(start..<scanner.index)
+        let host = start..<scanner.index
         var port: UInt16? = nil
         if scanner.consumeSeparator(ASCII.colon) {
             port = UInt16(try scanner.number("port", limit: 65535))

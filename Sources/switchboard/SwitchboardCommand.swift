@@ -1,6 +1,21 @@
 import ArgumentParser
 
+/// The `switchboard` command line. `serve`, `check`, `simulate`, `graph` and `mailbox`
+/// arrive with the issues that build them; today it has `bench`.
 @main
-struct Switchboard: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "switchboard", abstract: "SIP IVR and call-routing engine.")
+struct SwitchboardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchboard",
+        abstract: "Switchboard: a SIP IVR and call-routing engine.",
+        subcommands: [BenchCommand.self]
+    )
+}
+
+/// `switchboard bench …`: benchmarks that print figures (build with `-c release`).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the speed of Switchboard's hot paths.",
+        subcommands: [BenchParseCommand.self]
+    )
 }
