@@ -46,6 +46,39 @@ enum ASCII {
 struct CharacterClass: Sendable {
     let low: UInt64
     let high: UInt64
+    /// This class's bit in `table`.
+    let bit: UInt16
+
+    /// Every class's membership per byte: bit `n` set when the byte is in class `n`.
+    /// Used by `span`, which scans runs of a class with one load and test per byte.
+    static let table: [UInt16] = [
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0800, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+        0x0800, 0x05F1, 0x0400, 0x0000, 0x01E0, 0x05E1, 0x00E0, 0x05F1, 0x05F0, 0x05F0, 0x05F1, 0x15E1, 0x0060, 0x17F1, 0x17F1, 0x05A0,
+        0x17FB, 0x17FB, 0x17FB, 0x17FB, 0x17FB, 0x17FB, 0x17FB, 0x17FB, 0x17FB, 0x17FB, 0x0580, 0x0020, 0x0400, 0x0060, 0x0400, 0x0520,
+        0x0000, 0x17FD, 0x17FD, 0x17FD, 0x17FD, 0x17FD, 0x17FD, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5,
+        0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x0580, 0x0400, 0x0580, 0x0000, 0x07F1,
+        0x0401, 0x17FD, 0x17FD, 0x17FD, 0x17FD, 0x17FD, 0x17FD, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5,
+        0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x17F5, 0x0400, 0x0000, 0x0400, 0x05F1, 0x0000,
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
+    ]
+
+    /// The end of the run of bytes in this class starting at `start`, before `end`.
+    @inline(__always) func span(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+        let mask: UInt16 = 1 << bit
+        return CharacterClass.table.withUnsafeBufferPointer { table in
+            var cursor = start
+            while cursor < end, table[Int(bytes[cursor])] & mask != 0 { cursor += 1 }
+            return cursor
+        }
+    }
 
     @inline(__always) func contains(_ byte: UInt8) -> Bool {
         // Branch-free: pick the half-mask, then test the bit; bytes ≥ 128 are never members.
@@ -54,31 +87,31 @@ struct CharacterClass: Sendable {
     }
 
     /// `token` characters (RFC 3261 §25.1): alphanum and `-.!%*_+`~'`.
-    static let token = CharacterClass(low: 0x03FF6CA200000000, high: 0x47FFFFFF87FFFFFE)
+    static let token = CharacterClass(low: 0x03FF6CA200000000, high: 0x47FFFFFF87FFFFFE, bit: 0)
     /// Decimal digits.
-    static let digit = CharacterClass(low: 0x03FF000000000000, high: 0x0000000000000000)
+    static let digit = CharacterClass(low: 0x03FF000000000000, high: 0x0000000000000000, bit: 1)
     /// Letters.
-    static let alpha = CharacterClass(low: 0x0000000000000000, high: 0x07FFFFFE07FFFFFE)
+    static let alpha = CharacterClass(low: 0x0000000000000000, high: 0x07FFFFFE07FFFFFE, bit: 2)
     /// Hexadecimal digits.
-    static let hex = CharacterClass(low: 0x03FF000000000000, high: 0x0000007E0000007E)
+    static let hex = CharacterClass(low: 0x03FF000000000000, high: 0x0000007E0000007E, bit: 3)
     /// `unreserved`: alphanum and mark `-_.!~*'()`.
-    static let unreserved = CharacterClass(low: 0x03FF678200000000, high: 0x47FFFFFE87FFFFFE)
+    static let unreserved = CharacterClass(low: 0x03FF678200000000, high: 0x47FFFFFE87FFFFFE, bit: 4)
     /// Characters allowed in the user part: unreserved, `&=+$,;?/` and `%` of escapes.
-    static let user = CharacterClass(low: 0xABFFFFF200000000, high: 0x47FFFFFE87FFFFFE)
+    static let user = CharacterClass(low: 0xABFFFFF200000000, high: 0x47FFFFFE87FFFFFE, bit: 5)
     /// Password characters: unreserved, `&=+$,` and `%` of escapes.
-    static let password = CharacterClass(low: 0x23FF7FF200000000, high: 0x47FFFFFE87FFFFFE)
+    static let password = CharacterClass(low: 0x23FF7FF200000000, high: 0x47FFFFFE87FFFFFE, bit: 6)
     /// URI parameter characters: unreserved, `[]/:&+$` and `%` of escapes.
-    static let param = CharacterClass(low: 0x07FFEFF200000000, high: 0x47FFFFFEAFFFFFFE)
+    static let param = CharacterClass(low: 0x07FFEFF200000000, high: 0x47FFFFFEAFFFFFFE, bit: 7)
     /// URI header characters: unreserved, `[]/?:+$` and `%` of escapes.
-    static let uriHeader = CharacterClass(low: 0x87FFEFB200000000, high: 0x47FFFFFEAFFFFFFE)
+    static let uriHeader = CharacterClass(low: 0x87FFEFB200000000, high: 0x47FFFFFEAFFFFFFE, bit: 8)
     /// Host name characters: alphanum, `-`, `.` and (tolerated) `_`.
-    static let hostName = CharacterClass(low: 0x03FF600000000000, high: 0x07FFFFFE87FFFFFE)
+    static let hostName = CharacterClass(low: 0x03FF600000000000, high: 0x07FFFFFE87FFFFFE, bit: 9)
     /// `word` characters (Call-ID): token plus `()<>:\\"/[]?{}`.
-    static let word = CharacterClass(low: 0xD7FFEFA600000000, high: 0x6FFFFFFFBFFFFFFE)
+    static let word = CharacterClass(low: 0xD7FFEFA600000000, high: 0x6FFFFFFFBFFFFFFE, bit: 10)
     /// SP and HTAB.
-    static let whitespace = CharacterClass(low: 0x0000000100000200, high: 0x0000000000000000)
+    static let whitespace = CharacterClass(low: 0x0000000100000200, high: 0x0000000000000000, bit: 11)
     /// URI scheme characters after the first letter.
-    static let scheme = CharacterClass(low: 0x03FF680000000000, high: 0x07FFFFFE07FFFFFE)
+    static let scheme = CharacterClass(low: 0x03FF680000000000, high: 0x07FFFFFE07FFFFFE, bit: 12)
 }
 
 extension UnsafeBufferPointer<UInt8> {

@@ -84,11 +84,8 @@ struct ByteScanner {
     /// Consumes bytes of class `cls`; returns their range (possibly empty).
     @inline(__always) mutating func scan(_ cls: CharacterClass) -> Range<Int> {
         let start = index
-        var cursor = start
-        let end = self.end, bytes = self.bytes
-        while cursor < end, cls.contains(bytes[cursor]) { cursor += 1 }
-        index = cursor
-        return start..<cursor
+        index = cls.span(bytes, from: start, to: end)
+        return start..<index
     }
 
     /// A non-empty token, or an error naming `what`.
@@ -150,22 +147,44 @@ struct ByteScanner {
         ParameterList(text: slice(try parameterRange()))
     }
 
-    /// Validates `*( SEMI generic-param )` and returns the range it occupies.
+    /// Validates `*( SEMI generic-param )` (RFC 3261 §25.1: `generic-param = token
+    /// [ EQUAL gen-value ]`, `gen-value = token / host / quoted-string`) and returns the
+    /// range it occupies, stopping before a comma or anything else that is not a parameter.
     mutating func parameterRange() throws(SIPParseError) -> Range<Int> {
+        let bytes = self.bytes, end = self.end
         let start = index
+        var cursor = index
         var count = 0
-        var last = index
-        while consumeSeparator(ASCII.semicolon) {
-            _ = try token("parameter name")
-            if consumeSeparator(ASCII.equals) {
-                _ = try genericValue()
+        while true {
+            var next = cursor
+            while next < end, ASCII.isWhitespace(bytes[next]) { next += 1 }
+            guard next < end, bytes[next] == ASCII.semicolon else { break }
+            next += 1
+            while next < end, ASCII.isWhitespace(bytes[next]) { next += 1 }
+            let nameStart = next
+            next = CharacterClass.token.span(bytes, from: next, to: end)
+            guard next > nameStart else { index = next; throw error("expected parameter name") }
+            var afterName = next
+            while afterName < end, ASCII.isWhitespace(bytes[afterName]) { afterName += 1 }
+            if afterName < end, bytes[afterName] == ASCII.equals {
+                afterName += 1
+                while afterName < end, ASCII.isWhitespace(bytes[afterName]) { afterName += 1 }
+                // The common case, a token value, is scanned here; others by genericValue().
+                let valueStart = afterName
+                afterName = CharacterClass.token.span(bytes, from: afterName, to: end)
+                if afterName == valueStart {
+                    index = valueStart
+                    _ = try genericValue()
+                    afterName = index
+                }
+                next = afterName
             }
-            last = index
+            cursor = next
             count += 1
             if count > 256 { throw error("too many parameters") }
         }
-        index = last
-        return start..<last
+        index = cursor
+        return start..<cursor
     }
 
     /// After one list element: the end, or a comma followed by another element.

@@ -50,41 +50,58 @@ public struct ParameterList: Sequence, Hashable, Sendable, CustomStringConvertib
 
     /// The parameters in order.
     public var all: [GenericParameter] {
-        var result: [GenericParameter] = []
-        forEachParameter { bytes, name, value in
-            result.append(GenericParameter(name: bytes.string(name), value: value.map { bytes.string($0) }))
-            return true
+        text.withBytes { bytes, range in
+            var result: [GenericParameter] = []
+            var cursor = ParameterCursor(bytes: bytes, range: range, separator: separator)
+            while let (name, value) = cursor.next() {
+                result.append(GenericParameter(name: bytes.string(name), value: value.map { bytes.string($0) }))
+            }
+            return result
         }
-        return result
     }
 
     public var count: Int {
-        var count = 0
-        forEachParameter { _, _, _ in count += 1; return true }
-        return count
+        text.withBytes { bytes, range in
+            var cursor = ParameterCursor(bytes: bytes, range: range, separator: separator)
+            var count = 0
+            while cursor.next() != nil { count += 1 }
+            return count
+        }
     }
 
     public func makeIterator() -> IndexingIterator<[GenericParameter]> { all.makeIterator() }
 
     /// The first parameter named `name` (case-insensitive).
     public func first(named name: String) -> GenericParameter? {
-        var found: GenericParameter? = nil
-        var wanted = name
-        wanted.withUTF8 { key in
-            forEachParameter { bytes, nameRange, value in
-                guard Self.equalsIgnoringCase(bytes, nameRange, key) else { return true }
-                found = GenericParameter(name: bytes.string(nameRange), value: value.map { bytes.string($0) })
-                return false
-            }
+        guard let (nameRange, valueRange) = find(name) else { return nil }
+        return text.withBytes { bytes, _ in
+            GenericParameter(name: bytes.string(nameRange), value: valueRange.map { bytes.string($0) })
         }
-        return found
     }
 
     /// Whether a parameter named `name` is present.
-    public func contains(named name: String) -> Bool { first(named: name) != nil }
+    public func contains(named name: String) -> Bool { find(name) != nil }
 
     /// The value of the parameter named `name` as written (nil when absent or valueless).
-    public subscript(_ name: String) -> String? { first(named: name)?.value }
+    public subscript(_ name: String) -> String? {
+        guard let (_, valueRange) = find(name), let valueRange else { return nil }
+        return text.withBytes { bytes, _ in bytes.string(valueRange) }
+    }
+
+    /// Where the first parameter named `name` lies: its name and value ranges.
+    private func find(_ name: String) -> (Range<Int>, Range<Int>?)? {
+        if text.isEmpty { return nil }
+        var key = name
+        return key.withUTF8 { key in
+            text.withBytes { bytes, range in
+                var cursor = ParameterCursor(bytes: bytes, range: range, separator: separator)
+                while let (nameRange, value) = cursor.next() {
+                    if Self.equalsIgnoringCase(bytes, nameRange, key) { return (nameRange, value) }
+                }
+                return nil
+            }
+        }
+    }
 
     /// Sets the parameter named `name` (replacing its value, or appending it).
     public mutating func set(_ name: String, _ value: String?) {
@@ -113,46 +130,6 @@ public struct ParameterList: Sequence, Hashable, Sendable, CustomStringConvertib
         text.hash(into: &hasher)
     }
 
-    /// Calls `body` with each parameter's name range and value range (as written) until it
-    /// returns false. The text was validated when decoded, so this only finds boundaries.
-    func forEachParameter(_ body: (UnsafeBufferPointer<UInt8>, Range<Int>, Range<Int>?) -> Bool) {
-        text.withBytes { bytes, range in
-            var index = range.lowerBound
-            let end = range.upperBound
-            while index < end {
-                // Skip the separator (or leading `?`) and whitespace around it.
-                while index < end, ASCII.isWhitespace(bytes[index]) || bytes[index] == separator
-                    || (index == range.lowerBound && bytes[index] == ASCII.question) {
-                    index += 1
-                }
-                let nameStart = index
-                while index < end, bytes[index] != ASCII.equals, bytes[index] != separator, !ASCII.isWhitespace(bytes[index]) {
-                    index += 1
-                }
-                let name = nameStart..<index
-                while index < end, ASCII.isWhitespace(bytes[index]) { index += 1 }
-                var value: Range<Int>? = nil
-                if index < end, bytes[index] == ASCII.equals {
-                    index += 1
-                    while index < end, ASCII.isWhitespace(bytes[index]) { index += 1 }
-                    let valueStart = index
-                    if index < end, bytes[index] == ASCII.quote {
-                        index += 1
-                        while index < end, bytes[index] != ASCII.quote {
-                            index += bytes[index] == ASCII.backslash ? 2 : 1
-                        }
-                        index = Swift.min(index + 1, end)
-                    } else {
-                        while index < end, bytes[index] != separator, !ASCII.isWhitespace(bytes[index]) { index += 1 }
-                    }
-                    value = valueStart..<index
-                }
-                if name.isEmpty { continue }
-                if !body(bytes, name, value) { return }
-            }
-        }
-    }
-
     private static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
         guard range.count == key.count else { return false }
         var i = 0
@@ -161,6 +138,63 @@ public struct ParameterList: Sequence, Hashable, Sendable, CustomStringConvertib
             i += 1
         }
         return true
+    }
+}
+
+/// Walks parameter text that was validated when decoded, finding each name and value.
+struct ParameterCursor {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index: Int
+    let end: Int
+    let separator: UInt8
+    let first: Int
+
+    init(bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, separator: UInt8) {
+        self.bytes = bytes
+        self.index = range.lowerBound
+        self.end = range.upperBound
+        self.separator = separator
+        self.first = range.lowerBound
+    }
+
+    /// The next parameter's name range and value range (as written), or nil at the end.
+    mutating func next() -> (Range<Int>, Range<Int>?)? {
+        var cursor = index
+        while cursor < end {
+            // Skip the separator (or a URI's leading `?`) and whitespace around it.
+            while cursor < end, ASCII.isWhitespace(bytes[cursor]) || bytes[cursor] == separator
+                || (cursor == first && bytes[cursor] == ASCII.question) {
+                cursor += 1
+            }
+            let nameStart = cursor
+            while cursor < end, bytes[cursor] != ASCII.equals, bytes[cursor] != separator, !ASCII.isWhitespace(bytes[cursor]) {
+                cursor += 1
+            }
+            let name = nameStart..<cursor
+            while cursor < end, ASCII.isWhitespace(bytes[cursor]) { cursor += 1 }
+            var value: Range<Int>? = nil
+            if cursor < end, bytes[cursor] == ASCII.equals {
+                cursor += 1
+                while cursor < end, ASCII.isWhitespace(bytes[cursor]) { cursor += 1 }
+                let valueStart = cursor
+                if cursor < end, bytes[cursor] == ASCII.quote {
+                    cursor += 1
+                    while cursor < end, bytes[cursor] != ASCII.quote {
+                        cursor += bytes[cursor] == ASCII.backslash ? 2 : 1
+                    }
+                    cursor = Swift.min(cursor + 1, end)
+                } else {
+                    while cursor < end, bytes[cursor] != separator, !ASCII.isWhitespace(bytes[cursor]) { cursor += 1 }
+                }
+                value = valueStart..<cursor
+            }
+            if !name.isEmpty {
+                index = cursor
+                return (name, value)
+            }
+        }
+        index = cursor
+        return nil
     }
 }
 

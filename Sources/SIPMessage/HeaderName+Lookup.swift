@@ -8,11 +8,18 @@ extension HeaderName {
         let start = range.lowerBound
         let count = range.count
         @inline(__always) func word(_ offset: Int) -> UInt64 {
+            let length = Swift.min(8, count - offset)
+            let position = start + offset
+            if position + 8 <= bytes.count, let base = bytes.baseAddress {
+                // One unaligned load, then keep only the name's bytes.
+                let raw = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+                let keep: UInt64 = length == 8 ? ~0 : (1 << UInt64(length * 8)) - 1
+                return (raw | 0x2020_2020_2020_2020) & keep
+            }
             var value: UInt64 = 0
-            let end = Swift.min(offset + 8, count)
-            var index = end - 1
-            while index >= offset {
-                value = value << 8 | UInt64(bytes[start + index] | 0x20)
+            var index = position + length - 1
+            while index >= position {
+                value = value << 8 | UInt64(bytes[index] | 0x20)
                 index -= 1
             }
             return value

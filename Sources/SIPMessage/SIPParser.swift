@@ -61,17 +61,24 @@ public struct SIPParser: Sendable {
         try parse(Array(text.utf8), framing: framing)
     }
 
+    /// Parses `arena`, which the message then keeps (shared, not copied, unless folded
+    /// header lines have to be unfolded).
     private func parse(arena: inout [UInt8], framing: Framing) throws(SIPParseError) -> SIPMessage {
         let limits = self.limits
-        let result: Result<MessageReader.Parts, SIPParseError> = arena.withUnsafeMutableBufferPointer { mutable in
+        let result: Result<MessageReader.Parts, SIPParseError> = arena.withUnsafeBufferPointer { bytes in
             do throws(SIPParseError) {
-                var reader = MessageReader(bytes: mutable, limits: limits)
+                var reader = MessageReader(bytes: bytes, limits: limits)
                 return .success(try reader.read(framing: framing))
             } catch {
                 return .failure(error)
             }
         }
         let parts = try result.get()
+        // RFC 3261 §7.3.1: a folded line is equivalent to one line with the CRLF replaced by
+        // whitespace, so the line ends inside folded values are overwritten with spaces.
+        for fold in parts.folds {
+            for index in fold { arena[index] = ASCII.space }
+        }
         // The start line is decoded once the bytes are final, so its URI can share them.
         let storage = ByteStorage(arena)
         let startLine = try ByteScanner.over(storage, parts.startLine, context: "start line") { scanner throws(SIPParseError) in
@@ -93,19 +100,19 @@ extension SIPMessage {
     }
 }
 
-/// One parse of one message over a mutable copy of its bytes (folded lines are unfolded
-/// in place by overwriting CRLF with spaces, RFC 3261 §7.3.1).
+/// One pass over the bytes of one message, recording where the start line, each header's
+/// name and value, folded line ends, and the body lie.
 private struct MessageReader {
-    let bytes: UnsafeMutableBufferPointer<UInt8>
+    let bytes: UnsafeBufferPointer<UInt8>
     let limits: SIPParser.Limits
     var index = 0
 
-    init(bytes: UnsafeMutableBufferPointer<UInt8>, limits: SIPParser.Limits) {
+    init(bytes: UnsafeBufferPointer<UInt8>, limits: SIPParser.Limits) {
         self.bytes = bytes
         self.limits = limits
     }
 
-    private var readOnly: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(bytes) }
+    private var readOnly: UnsafeBufferPointer<UInt8> { bytes }
 
     /// The next line's content range (without CR LF) and moves past its terminator.
     /// Lines end in CRLF; a bare LF is accepted too, as robust implementations do.
@@ -127,6 +134,8 @@ private struct MessageReader {
         var startLine: Range<Int>
         var fields: [SIPHeaders.Field]
         var body: [UInt8]
+        /// Line ends inside folded header values, to be replaced by spaces.
+        var folds: [Range<Int>]
     }
 
     mutating func read(framing: SIPParser.Framing) throws(SIPParseError) -> Parts {
@@ -137,6 +146,7 @@ private struct MessageReader {
         var fields: [SIPHeaders.Field] = []
         fields.reserveCapacity(16)
         var contentLength: Int? = nil
+        var folds: [Range<Int>] = []
         while true {
             let line = try nextLine()
             if line.isEmpty { break }
@@ -144,7 +154,7 @@ private struct MessageReader {
             if ASCII.isWhitespace(first) {
                 // A continuation line (RFC 3261 §7.3.1): join it to the previous header value.
                 guard let last = fields.indices.last else { throw .badHeaderLine("continuation line before any header") }
-                for blank in Int(fields[last].valueEnd)..<line.lowerBound { bytes[blank] = ASCII.space }
+                folds.append(Int(fields[last].valueEnd)..<line.lowerBound)
                 var valueEnd = line.upperBound
                 while valueEnd > line.lowerBound, ASCII.isWhitespace(bytes[valueEnd - 1]) { valueEnd -= 1 }
                 if valueEnd > line.lowerBound { fields[last].valueEnd = Int32(valueEnd) }
@@ -178,16 +188,22 @@ private struct MessageReader {
             throw .missingContentLength
         }
         let body = bodyRange.isEmpty ? [] : Array(UnsafeBufferPointer(rebasing: bytes[bodyRange]))
-        return Parts(startLine: startLine, fields: fields, body: body)
+        return Parts(startLine: startLine, fields: fields, body: body, folds: folds)
     }
 
     /// `name HCOLON value`, HCOLON = *( SP / HTAB ) ":" SWS (RFC 3261 §25.1).
     func parseHeaderLine(_ line: Range<Int>) throws(SIPParseError) -> SIPHeaders.Field {
         let bytes = readOnly
-        var cursor = line.lowerBound
-        while cursor < line.upperBound, ASCII.isToken(bytes[cursor]) { cursor += 1 }
+        var cursor = NameScanner.end(bytes, from: line.lowerBound, to: line.upperBound)
         let nameEnd = cursor
         guard nameEnd > line.lowerBound else { throw .badHeaderLine("invalid header name") }
+        // A known name is matched exactly (see lookupKnown), so only others need checking.
+        let known = HeaderName.lookupKnown(bytes, line.lowerBound..<nameEnd)
+        if known == .other {
+            for index in line.lowerBound..<nameEnd where !ASCII.isToken(bytes[index]) {
+                throw .badHeaderLine("invalid character in header name")
+            }
+        }
         while cursor < line.upperBound, ASCII.isWhitespace(bytes[cursor]) { cursor += 1 }
         guard cursor < line.upperBound, bytes[cursor] == ASCII.colon else {
             throw .badHeaderLine("missing colon after '\(bytes.string(line.lowerBound..<nameEnd).prefix(40))'")
@@ -196,17 +212,30 @@ private struct MessageReader {
         while cursor < line.upperBound, ASCII.isWhitespace(bytes[cursor]) { cursor += 1 }
         var valueEnd = line.upperBound
         while valueEnd > cursor, ASCII.isWhitespace(bytes[valueEnd - 1]) { valueEnd -= 1 }
-        let known = HeaderName.lookupKnown(bytes, line.lowerBound..<nameEnd)
         return SIPHeaders.Field(known: known, nameStart: Int32(line.lowerBound), nameEnd: Int32(nameEnd),
                                 valueStart: Int32(cursor), valueEnd: Int32(valueEnd))
     }
 
     /// Content-Length = 1*DIGIT (RFC 3261 §20.14), bounded by the message size limit.
+    /// The value may still hold the line ends of a folded line, which count as whitespace.
     func parseContentLength(_ range: Range<Int>) throws(SIPParseError) -> Int {
-        var scanner = ByteScanner(storage: .empty, bytes: readOnly, range: range, context: "Content-Length")
-        let value = try scanner.number("length", limit: UInt64(limits.maxMessageSize))
-        try scanner.expectEnd()
-        return Int(value)
+        let bytes = readOnly
+        var value = 0, digits = 0
+        for index in range {
+            let byte = bytes[index]
+            if ASCII.isDigit(byte) {
+                guard digits == 0 || ASCII.isDigit(bytes[index - 1]) else {
+                    throw .badHeaderValue(header: "Content-Length", reason: "unexpected character")
+                }
+                value = value * 10 + Int(byte - 0x30)
+                digits += 1
+                if value > limits.maxMessageSize { throw .badHeaderValue(header: "Content-Length", reason: "length out of range") }
+            } else if !(ASCII.isWhitespace(byte) || byte == ASCII.cr || byte == ASCII.lf) {
+                throw .badHeaderValue(header: "Content-Length", reason: "unexpected character")
+            }
+        }
+        guard digits > 0 else { throw .badHeaderValue(header: "Content-Length", reason: "bad length") }
+        return value
     }
 
 
@@ -272,5 +301,27 @@ enum StartLineParser {
         let minorStart = cursor
         while cursor < range.upperBound, ASCII.isDigit(bytes[cursor]) { cursor += 1 }
         return cursor > minorStart && cursor == range.upperBound
+    }
+}
+
+/// Finds where a header name ends: the first byte that is a colon, whitespace or a control
+/// character. Eight bytes are tested at a time with the "has less than" bit trick
+/// (a byte b < n sets the high bit of `(b - n) & ~b`); the lowest flagged byte is exact.
+enum NameScanner {
+    static func end(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+        var cursor = start
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            while cursor + 8 <= end {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self))
+                let control = (word &- ones &* 0x21) & ~word & highs
+                let colons = word ^ (ones &* UInt64(ASCII.colon))
+                let found = control | ((colons &- ones) & ~colons & highs)
+                if found != 0 { return cursor + found.trailingZeroBitCount / 8 }
+                cursor += 8
+            }
+        }
+        while cursor < end, bytes[cursor] > ASCII.space, bytes[cursor] != ASCII.colon { cursor += 1 }
+        return cursor
     }
 }

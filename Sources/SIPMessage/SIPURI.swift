@@ -147,20 +147,23 @@ extension SIPURI {
         let end = scanner.end
         var userRange: Range<Int>? = nil, passwordRange: Range<Int>? = nil
 
-        // userinfo: the only '@' a SIP URI may hold unescaped ends it.
-        var at = index
-        while at < end, bytes[at] != ASCII.at { at += 1 }
-        if at < end {
-            var userEnd = index
-            while userEnd < at, bytes[userEnd] != ASCII.colon { userEnd += 1 }
+        // userinfo = ( user / telephone-subscriber ) [ ":" password ] "@". Scan it as if it
+        // were there; if no '@' ends it, the URI has no userinfo and the scan is dropped.
+        var cursor = CharacterClass.user.span(bytes, from: index, to: end)
+        let userEnd = cursor
+        var passwordEnd: Int? = nil
+        if cursor < end, bytes[cursor] == ASCII.colon {
+            cursor = CharacterClass.password.span(bytes, from: cursor + 1, to: end)
+            passwordEnd = cursor
+        }
+        if cursor < end, bytes[cursor] == ASCII.at {
             guard userEnd > index else { throw .malformedURI("empty user part") }
-            try validate(bytes, index..<userEnd, .user, "user")
+            try validateEscapes(bytes, index..<cursor)
             userRange = index..<userEnd
-            if userEnd < at {
-                try validate(bytes, (userEnd + 1)..<at, .password, "password")
-                passwordRange = (userEnd + 1)..<at
-            }
-            index = at + 1
+            if let passwordEnd { passwordRange = (userEnd + 1)..<passwordEnd }
+            index = cursor + 1
+        } else if let at = bytes[cursor..<end].firstIndex(of: ASCII.at), !bytes[cursor..<at].contains(ASCII.question) {
+            throw .malformedURI("invalid character in user part")
         }
 
         // hostport (RFC 3261 §25.1; IPv6 references per RFC 5118).
@@ -175,8 +178,21 @@ extension SIPURI {
             }
             index += 1
         } else {
-            while index < end, ASCII.has(bytes[index], .hostName) { index += 1 }
-            try validateHostName(bytes, hostStart..<index)
+            // hostname = *( domainlabel "." ) toplabel [ "." ], or an IPv4 address: labels of
+            // letters, digits and inner '-' (underscores tolerated, as seen in the wild).
+            var labelStart = index
+            let hostEnd = CharacterClass.hostName.span(bytes, from: index, to: end)
+            while index < hostEnd {
+                if bytes[index] == UInt8(ascii: ".") {
+                    guard index > labelStart else { throw .malformedURI("empty host label") }
+                    guard bytes[labelStart] != UInt8(ascii: "-"), bytes[index - 1] != UInt8(ascii: "-") else {
+                        throw .malformedURI("host label starts or ends with '-'")
+                    }
+                    labelStart = index + 1
+                }
+                index += 1
+            }
+            guard index > hostStart else { throw .malformedURI("missing host") }
         }
         let hostRange = hostStart..<index
         var port: UInt16? = nil
@@ -197,13 +213,13 @@ extension SIPURI {
         while index < end, bytes[index] == ASCII.semicolon {
             index += 1
             let nameStart = index
-            while index < end, ASCII.has(bytes[index], .param) { index += 1 }
+            index = CharacterClass.param.span(bytes, from: index, to: end)
             guard index > nameStart else { throw .malformedURI("empty URI parameter name") }
             try validateEscapes(bytes, nameStart..<index)
             if index < end, bytes[index] == ASCII.equals {
                 index += 1
                 let valueStart = index
-                while index < end, ASCII.has(bytes[index], .param) { index += 1 }
+                index = CharacterClass.param.span(bytes, from: index, to: end)
                 try validateEscapes(bytes, valueStart..<index)
             }
         }
@@ -232,16 +248,9 @@ extension SIPURI {
                       parametersRange: parametersStart..<headersStart, headersRange: headersStart..<index)
     }
 
-    private static func validate(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ cls: CharacterClass, _ what: String) throws(SIPParseError) {
-        for index in range where !ASCII.has(bytes[index], cls) {
-            throw .malformedURI("invalid character in \(what)")
-        }
-        try validateEscapes(bytes, range)
-    }
-
     /// Every `%` must start a two-hex-digit escape (RFC 3261 §25.1 `escaped`).
     private static func validateEscapes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(SIPParseError) {
-        var index = range.lowerBound
+        guard var index = bytes[range].firstIndex(of: ASCII.percent) else { return }
         while index < range.upperBound {
             if bytes[index] == ASCII.percent {
                 guard index + 2 < range.upperBound,
@@ -254,17 +263,4 @@ extension SIPURI {
         }
     }
 
-    /// hostname = *( domainlabel "." ) toplabel [ "." ] or an IPv4 address (RFC 3261 §25.1):
-    /// labels of letters, digits and inner '-'; underscores are tolerated (seen in the wild).
-    private static func validateHostName(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(SIPParseError) {
-        guard !range.isEmpty else { throw .malformedURI("missing host") }
-        var labelStart = range.lowerBound
-        for index in range where bytes[index] == UInt8(ascii: ".") {
-            guard index > labelStart || index == range.upperBound - 1 else { throw .malformedURI("empty host label") }
-            guard bytes[labelStart] != UInt8(ascii: "-"), bytes[index - 1] != UInt8(ascii: "-") else {
-                throw .malformedURI("host label starts or ends with '-'")
-            }
-            labelStart = index + 1
-        }
-    }
 }
