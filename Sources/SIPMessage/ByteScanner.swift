@@ -151,7 +151,14 @@ struct ByteScanner {
     /// [ EQUAL gen-value ]`, `gen-value = token / host / quoted-string`) and returns the
     /// range it occupies, stopping before a comma or anything else that is not a parameter.
     mutating func parameterRange() throws(SIPParseError) -> Range<Int> {
+        try parameterRange(findingTag: false).all
+    }
+
+    /// Like `parameterRange()`; with `findingTag`, also gives the value range of the `tag`
+    /// parameter, which dialog matching reads from every From and To (RFC 3261 §12).
+    mutating func parameterRange(findingTag: Bool) throws(SIPParseError) -> (all: Range<Int>, tag: Range<Int>?) {
         let bytes = self.bytes, end = self.end
+        var tag: Range<Int>? = nil
         let start = index
         var cursor = index
         var count = 0
@@ -164,6 +171,7 @@ struct ByteScanner {
             let nameStart = next
             next = CharacterClass.token.span(bytes, from: next, to: end)
             guard next > nameStart else { index = next; throw error("expected parameter name") }
+            let nameRange = nameStart..<next
             var afterName = next
             while afterName < end, ASCII.isWhitespace(bytes[afterName]) { afterName += 1 }
             if afterName < end, bytes[afterName] == ASCII.equals {
@@ -177,6 +185,10 @@ struct ByteScanner {
                     _ = try genericValue()
                     afterName = index
                 }
+                if findingTag, tag == nil, nameRange.count == 3, bytes[nameStart] | 0x20 == UInt8(ascii: "t"),
+                   bytes[nameStart + 1] | 0x20 == UInt8(ascii: "a"), bytes[nameStart + 2] | 0x20 == UInt8(ascii: "g") {
+                    tag = valueStart..<afterName
+                }
                 next = afterName
             }
             cursor = next
@@ -184,7 +196,7 @@ struct ByteScanner {
             if count > 256 { throw error("too many parameters") }
         }
         index = cursor
-        return start..<cursor
+        return (start..<cursor, tag)
     }
 
     /// After one list element: the end, or a comma followed by another element.

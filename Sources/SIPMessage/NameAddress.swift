@@ -7,6 +7,8 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
     let displayNameRange: Range<Int32>?
     public let uri: URI
     let parametersRange: Range<Int32>
+    /// Where the tag parameter's value lies, found while decoding (dialogs look it up often).
+    let tagRange: Range<Int32>?
 
     /// Header parameters after the URI (`;tag=…`, `;expires=…`, `;q=…`).
     public var parameters: ParameterList { ParameterList(text: text.slice(parametersRange)) }
@@ -27,14 +29,24 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
         }
         builder.append("<" + uri.description + ">")
         let parametersRange = builder.part(parameters.description)
-        self.init(text: ByteSlice(builder.bytes), displayNameRange: nameRange, uri: uri, parametersRange: parametersRange)
+        // Find the tag in the text just built, as decoding would.
+        var tagRange: Range<Int>? = nil
+        let bytes = builder.bytes
+        bytes.withUnsafeBufferPointer { buffer in
+            var cursor = ParameterCursor(bytes: buffer, range: parametersRange, separator: ASCII.semicolon)
+            while tagRange == nil, let (name, value) = cursor.next() {
+                if buffer.equalsIgnoringCase(name, "tag") { tagRange = value }
+            }
+        }
+        self.init(text: ByteSlice(bytes), displayNameRange: nameRange, uri: uri, parametersRange: parametersRange, tagRange: tagRange)
     }
 
-    init(text: ByteSlice, displayNameRange: Range<Int>?, uri: URI, parametersRange: Range<Int>) {
+    init(text: ByteSlice, displayNameRange: Range<Int>?, uri: URI, parametersRange: Range<Int>, tagRange: Range<Int>?) {
         self.text = text
         self.displayNameRange = displayNameRange.map { Int32($0.lowerBound)..<Int32($0.upperBound) }
         self.uri = uri
         self.parametersRange = Int32(parametersRange.lowerBound)..<Int32(parametersRange.upperBound)
+        self.tagRange = tagRange.map { Int32($0.lowerBound)..<Int32($0.upperBound) }
     }
 
     /// The display name, unquoted and unescaped; nil when absent.
@@ -44,7 +56,7 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The tag parameter (RFC 3261 §19.3).
-    public var tag: String? { parameters["tag"] }
+    public var tag: String? { tagRange.map { text.string($0) } }
 
     /// This address with the parameter `name` set (e.g. a To tag added by a UAS, §8.2.6.2).
     public func with(parameter name: String, _ value: String?) -> NameAddress {
@@ -119,9 +131,11 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
         if hasAngle {
             scanner.index += 1  // '<'
             let uriStart = scanner.index
-            while let byte = scanner.peek(), byte != ASCII.greaterThan { scanner.index += 1 }
-            guard scanner.consume(ASCII.greaterThan) else { throw scanner.error("missing '>'") }
-            uri = try URI.parse(scanner.subScanner(uriStart..<(scanner.index - 1)))
+            guard let close = UnsafeBufferPointer(rebasing: bytes[uriStart..<scanner.end]).firstIndex(of: ASCII.greaterThan) else {
+                throw scanner.error("missing '>'")
+            }
+            scanner.index = uriStart + close + 1
+            uri = try URI.parse(scanner.subScanner(uriStart..<(uriStart + close)))
         } else {
             // addr-spec: parameters after it belong to the header (RFC 3261 §20.10).
             while let byte = scanner.peek(), byte != ASCII.semicolon, byte != ASCII.comma, !ASCII.isWhitespace(byte) {
@@ -130,9 +144,9 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
             guard scanner.index > start else { throw scanner.error("expected an address") }
             uri = try URI.parse(scanner.subScanner(start..<scanner.index))
         }
-        let parametersRange = try scanner.parameterRange()
+        let (parametersRange, tagRange) = try scanner.parameterRange(findingTag: true)
         return NameAddress(text: scanner.slice(start..<scanner.index), displayNameRange: displayName,
-                           uri: uri, parametersRange: parametersRange)
+                           uri: uri, parametersRange: parametersRange, tagRange: tagRange)
     }
 }
 

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A request method (RFC 3261 §7.1 and the extension RFCs); any other token is `.other`.
 /// Methods are case-sensitive (RFC 3261 §7.1), so `invite` is an unknown method, not INVITE.
 public enum SIPMethod: Hashable, Sendable, CustomStringConvertible {
@@ -50,8 +58,31 @@ public enum SIPMethod: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a method token at `range`, without allocating for the well-known methods.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> SIPMethod {
-        // Short tokens (≤ 15 bytes) are stored inline by String, so this does not allocate.
-        if range.count <= 15 { return SIPMethod(bytes.string(range)) }
+        @inline(__always) func isExactly(_ name: StaticString) -> Bool {
+            guard range.count == name.utf8CodeUnitCount, let base = bytes.baseAddress else { return false }
+            return memcmp(base + range.lowerBound, name.utf8Start, range.count) == 0
+        }
+        guard let first = range.first else { return .other("") }
+        switch bytes[first] {
+        case UInt8(ascii: "I"):
+            if isExactly("INVITE") { return .invite }
+            if isExactly("INFO") { return .info }
+        case UInt8(ascii: "A"): if isExactly("ACK") { return .ack }
+        case UInt8(ascii: "B"): if isExactly("BYE") { return .bye }
+        case UInt8(ascii: "C"): if isExactly("CANCEL") { return .cancel }
+        case UInt8(ascii: "O"): if isExactly("OPTIONS") { return .options }
+        case UInt8(ascii: "R"):
+            if isExactly("REGISTER") { return .register }
+            if isExactly("REFER") { return .refer }
+        case UInt8(ascii: "P"):
+            if isExactly("PRACK") { return .prack }
+            if isExactly("PUBLISH") { return .publish }
+        case UInt8(ascii: "S"): if isExactly("SUBSCRIBE") { return .subscribe }
+        case UInt8(ascii: "N"): if isExactly("NOTIFY") { return .notify }
+        case UInt8(ascii: "M"): if isExactly("MESSAGE") { return .message }
+        case UInt8(ascii: "U"): if isExactly("UPDATE") { return .update }
+        default: break
+        }
         return .other(bytes.string(range))
     }
 }

@@ -259,17 +259,16 @@ enum StartLineParser {
         for index in first where !ASCII.isToken(bytes[index]) {
             throw .badStartLine("invalid method name")
         }
-        var secondSpace = firstSpace + 1
-        while secondSpace < line.upperBound, bytes[secondSpace] != ASCII.space { secondSpace += 1 }
-        guard secondSpace < line.upperBound, secondSpace > firstSpace + 1 else {
+        // The SIP-Version follows the last space; what lies between is the Request-URI,
+        // which may not contain whitespace (RFC 4475 §3.1.2.7, §3.1.2.8).
+        var secondSpace = line.upperBound - 1
+        while secondSpace > firstSpace, bytes[secondSpace] != ASCII.space { secondSpace -= 1 }
+        let versionRange = (secondSpace + 1)..<line.upperBound
+        guard secondSpace > firstSpace + 1, isVersion(bytes, versionRange) else {
             throw .badStartLine("expected Method SP Request-URI SP SIP-Version")
         }
         let uriRange = (firstSpace + 1)..<secondSpace
-        let versionRange = (secondSpace + 1)..<line.upperBound
-        guard isVersion(bytes, versionRange) else {
-            throw .badStartLine("Request-URI contains whitespace or SIP-Version is malformed")
-        }
-        for index in uriRange where bytes[index] == ASCII.tab {
+        if UnsafeBufferPointer(rebasing: bytes[uriRange]).contains(where: { $0 <= ASCII.space }) {
             throw .badStartLine("Request-URI contains whitespace")
         }
         let uri = try URI.parse(scanner.subScanner(uriRange, context: "Request-URI"))

@@ -66,7 +66,7 @@ struct Fixture: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { file }
     var isValid: Bool { entry["expect"]?.string == "valid" }
-    var fields: JSON { entry["fields"] ?? .object([]) }
+    var fields: JSON { entry["fields"] ?? .object([:]) }
 
     static let directory: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()  // SIPMessageTests
@@ -119,13 +119,23 @@ func parseResult(_ bytes: [UInt8], framing: SIPParser.Framing = .datagram, limit
     }
 }
 
-/// The error `body` throws, or nil.
-func thrownError<T>(_ body: () throws(SIPParseError) -> T) -> SIPParseError? {
-    do throws(SIPParseError) {
-        _ = try body()
-        return nil
+/// The error `body` throws, or nil (any error that is not a `SIPParseError` is an issue).
+func thrownError<T>(sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> T) -> SIPParseError? {
+    switch attempt(sourceLocation: sourceLocation, body) {
+    case .success: return nil
+    case .failure(let error): return error
+    }
+}
+
+/// What `body` returns or the `SIPParseError` it throws.
+func attempt<T>(sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> T) -> Result<T, SIPParseError> {
+    do {
+        return .success(try body())
+    } catch let error as SIPParseError {
+        return .failure(error)
     } catch {
-        return error
+        Issue.record("unexpected error type: \(error)", sourceLocation: sourceLocation)
+        return .failure(.badHeaderLine("unexpected error \(error)"))
     }
 }
 

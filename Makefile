@@ -1,0 +1,61 @@
+# Switchboard — build, run, test, benchmark, fuzz.
+#
+#   make deps    install the Debian packages the build and tests need (apt-get as root;
+#                otherwise prints the exact command to run)
+#   make run     build and start Switchboard (today: prints the command-line help)
+#   make test    the whole test suite, then a bounded fuzzing run
+#   make bench   release build, then `switchboard bench parse`
+#   make fuzz    libFuzzer on the SIP and SDP parsers for FUZZ_SECONDS (default 60)
+
+SWIFT        ?= swift
+FUZZ_SECONDS ?= 60
+# What Swift's toolchain needs to build and link on Debian 12, plus what later layers use
+# (pkg-config finds system libraries).
+DEB_PACKAGES := binutils git libc6-dev libcurl4 libedit2 libgcc-12-dev libncurses6 \
+                libstdc++-12-dev libxml2 libz3-dev pkg-config tzdata uuid-dev zlib1g-dev
+
+.PHONY: deps build run test bench fuzz clean
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "deps: installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else \
+	  echo "deps: missing Debian packages:$$missing"; \
+	  echo "deps: run as root: apt-get install -y$$missing"; exit 1; \
+	fi
+	@command -v $(SWIFT) >/dev/null || { echo "deps: Swift 6.1 or later is needed on PATH (swift.org)"; exit 1; }
+
+build: deps
+	$(SWIFT) build
+
+run: build
+	$(SWIFT) run switchboard --help
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+bench: deps
+	$(SWIFT) build -c release --product switchboard
+	.build/release/switchboard bench parse
+
+# The harness is its own package (Fuzz/) so that the main build never links libFuzzer.
+# Corpus: the RFC 4475/5118 fixtures, copied so libFuzzer's additions stay out of the tree.
+fuzz: deps
+	cd Fuzz && $(SWIFT) build -c release --product SwitchboardFuzz \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+	rm -rf .build/fuzz-corpus && mkdir -p .build/fuzz-corpus
+	cp Tests/Fixtures/rfc4475/*.sip Tests/Fixtures/rfc5118/*.sip .build/fuzz-corpus/
+	mkdir -p .build/fuzz-artifacts
+	Fuzz/.build/release/SwitchboardFuzz -max_total_time=$(FUZZ_SECONDS) -timeout=5 \
+	  -artifact_prefix=.build/fuzz-artifacts/ \
+	  -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 .build/fuzz-corpus
+
+clean:
+	rm -rf .build Fuzz/.build
