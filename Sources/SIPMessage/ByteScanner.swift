@@ -135,7 +135,9 @@ struct ByteScanner {
             let start = index
             index += 1
             while let byte = peek(), ASCII.has(byte, .hex) || byte == ASCII.colon || byte == UInt8(ascii: ".") { index += 1 }
-            guard consume(ASCII.rightBracket) else { throw error("bad IPv6 reference") }
+            guard consume(ASCII.rightBracket), IPLiteral.isIPv6Reference(bytes, start..<index) else {
+                throw error("bad IPv6 reference")
+            }
             return start..<index
         }
         return try token("parameter value")
@@ -180,7 +182,18 @@ struct ByteScanner {
                 // The common case, a token value, is scanned here; others by genericValue().
                 let valueStart = afterName
                 afterName = CharacterClass.token.span(bytes, from: afterName, to: end)
-                if afterName == valueStart {
+                if afterName < end, bytes[afterName] == ASCII.colon {
+                    // via-received and maddr may hold an IPv6 address without brackets
+                    // (RFC 3261 §25.1, RFC 5118 §4.5): take the whole address as the value.
+                    var addressEnd = afterName
+                    while addressEnd < end, ASCII.has(bytes[addressEnd], .hex) || bytes[addressEnd] == ASCII.colon
+                        || bytes[addressEnd] == UInt8(ascii: ".") { addressEnd += 1 }
+                    guard IPLiteral.isIPv6(bytes, valueStart..<addressEnd) else {
+                        index = afterName
+                        throw error("unexpected ':' in parameter value")
+                    }
+                    afterName = addressEnd
+                } else if afterName == valueStart {
                     index = valueStart
                     _ = try genericValue()
                     afterName = index

@@ -22,10 +22,14 @@ public struct ParameterList: Sequence, Hashable, Sendable, CustomStringConvertib
     let text: ByteSlice
     /// `;` for parameters, `&` between URI headers.
     let separator: UInt8
+    /// Whether names may hold %HH escapes that stand for the characters (URI parameters,
+    /// RFC 3261 §19.1.4, RFC 4475 §3.1.1.3); header parameters have no escapes.
+    let namesAreEscaped: Bool
 
-    init(text: ByteSlice, separator: UInt8 = ASCII.semicolon) {
+    init(text: ByteSlice, separator: UInt8 = ASCII.semicolon, namesAreEscaped: Bool = false) {
         self.text = text
         self.separator = separator
+        self.namesAreEscaped = namesAreEscaped
     }
 
     /// Parameters from name/value pairs, written `;name=value` in order.
@@ -43,7 +47,7 @@ public struct ParameterList: Sequence, Hashable, Sendable, CustomStringConvertib
                 builder.append(value)
             }
         }
-        self.init(text: ByteSlice(builder.bytes), separator: separator)
+        self.init(text: ByteSlice(builder.bytes), separator: separator, namesAreEscaped: separator == ASCII.ampersand)
     }
 
     public var isEmpty: Bool { text.isEmpty }
@@ -97,6 +101,12 @@ public struct ParameterList: Sequence, Hashable, Sendable, CustomStringConvertib
                 var cursor = ParameterCursor(bytes: bytes, range: range, separator: separator)
                 while let (nameRange, value) = cursor.next() {
                     if Self.equalsIgnoringCase(bytes, nameRange, key) { return (nameRange, value) }
+                    if namesAreEscaped, bytes[nameRange].contains(ASCII.percent) {
+                        let decoded = Array(PercentEncoding.decode(bytes.string(nameRange)).utf8)
+                        if decoded.withUnsafeBufferPointer({ Self.equalsIgnoringCase($0, 0..<$0.count, key) }) {
+                            return (nameRange, value)
+                        }
+                    }
                 }
                 return nil
             }

@@ -134,7 +134,8 @@ public struct SIPHeaders: Sendable {
 
     // MARK: Writing
 
-    /// Appends a header line at the end.
+    /// Appends a header line at the end. Characters a header name cannot hold are dropped
+    /// from `name`, and CR or LF in `value` become spaces, so no header can be injected.
     public mutating func append(_ name: String, _ value: String) {
         fields.append(store(name, value))
     }
@@ -189,7 +190,9 @@ public struct SIPHeaders: Sendable {
         // Copy on write: typed values decoded earlier may share the storage.
         if !isKnownUniquelyReferenced(&storage) { storage = ByteStorage(storage.bytes) }
         let nameStart = storage.bytes.count
-        storage.bytes.append(contentsOf: name.utf8)
+        // A name must be a token (RFC 3261 §7.3.1); anything else could end the line early.
+        let validName = name.utf8.filter { ASCII.isToken($0) }
+        storage.bytes.append(contentsOf: validName.isEmpty ? Array("X-Invalid-Header-Name".utf8) : validName)
         let nameEnd = storage.bytes.count
         // A value must stay on one line: CR and LF would let a caller inject headers.
         storage.bytes.append(contentsOf: value.utf8.lazy.map { $0 == ASCII.cr || $0 == ASCII.lf ? ASCII.space : $0 })

@@ -126,6 +126,11 @@ private struct MessageReader {
         index = cursor + 1
         let contentEnd = cursor > start && bytes[cursor - 1] == ASCII.cr ? cursor - 1 : cursor
         guard contentEnd - start <= limits.maxLineLength else { throw .lineTooLong(limit: limits.maxLineLength) }
+        // RFC 3261 §7: a CR appears only as part of the CRLF ending a line; a bare CR inside
+        // one would let a next hop that splits lines at CR see a header we did not.
+        if contentEnd > start, memchr(base + start, Int32(ASCII.cr), contentEnd - start) != nil {
+            throw .badHeaderLine("bare CR inside a line")
+        }
         return start..<contentEnd
     }
 
@@ -154,10 +159,19 @@ private struct MessageReader {
             if ASCII.isWhitespace(first) {
                 // A continuation line (RFC 3261 §7.3.1): join it to the previous header value.
                 guard let last = fields.indices.last else { throw .badHeaderLine("continuation line before any header") }
-                folds.append(Int(fields[last].valueEnd)..<line.lowerBound)
+                var valueStart = line.lowerBound
+                while valueStart < line.upperBound, ASCII.isWhitespace(bytes[valueStart]) { valueStart += 1 }
                 var valueEnd = line.upperBound
-                while valueEnd > line.lowerBound, ASCII.isWhitespace(bytes[valueEnd - 1]) { valueEnd -= 1 }
-                if valueEnd > line.lowerBound { fields[last].valueEnd = Int32(valueEnd) }
+                while valueEnd > valueStart, ASCII.isWhitespace(bytes[valueEnd - 1]) { valueEnd -= 1 }
+                if valueEnd > valueStart {
+                    if fields[last].valueStart == fields[last].valueEnd {
+                        // The value starts on this line: the fold before it is HCOLON's SWS.
+                        fields[last].valueStart = Int32(valueStart)
+                    } else {
+                        folds.append(Int(fields[last].valueEnd)..<valueStart)
+                    }
+                    fields[last].valueEnd = Int32(valueEnd)
+                }
                 if fields[last].valueRange.count > limits.maxLineLength { throw .lineTooLong(limit: limits.maxLineLength) }
                 continue
             }

@@ -103,11 +103,11 @@ public struct SIPStreamFramer: Sendable {
         return nil
     }
 
-    /// The Content-Length value in the header block (long or compact form, RFC 3261 §18.3).
+    /// The Content-Length value in the header block (long or compact form, folded or not;
+    /// RFC 3261 §18.3). A value past the size limit means the message is too large.
     private func contentLength(in range: Range<Int>) throws(SIPParseError) -> Int {
-        let limits = self.limits
-        let base = buffer
-        let found: Result<Int?, SIPParseError> = base.withUnsafeBufferPointer { bytes in
+        let limit = limits.maxMessageSize
+        let found: Result<Int?, SIPParseError> = buffer.withUnsafeBufferPointer { bytes in
             var lineStart = range.lowerBound
             var result: Int? = nil
             while lineStart < range.upperBound {
@@ -115,16 +115,17 @@ public struct SIPStreamFramer: Sendable {
                 while lineEnd < range.upperBound, bytes[lineEnd] != ASCII.lf { lineEnd += 1 }
                 var nameEnd = lineStart
                 while nameEnd < lineEnd, ASCII.isToken(bytes[nameEnd]) { nameEnd += 1 }
-                if nameEnd > lineStart, HeaderName.lookup(bytes, lineStart..<nameEnd)?.known == .contentLength {
-                    var scanner = ByteScanner(storage: .empty, bytes: bytes, range: nameEnd..<lineEnd, context: "Content-Length")
-                    scanner.skipWhitespace()
-                    guard scanner.consume(ASCII.colon) else { return .failure(.badHeaderLine("missing colon")) }
-                    scanner.skipWhitespace()
-                    do throws(SIPParseError) {
-                        let value = Int(try scanner.number("length", limit: UInt64(limits.maxMessageSize)))
+                if nameEnd > lineStart, HeaderName.lookupKnown(bytes, lineStart..<nameEnd) == .contentLength {
+                    // The value runs on over continuation lines (those starting with SP/HT).
+                    while lineEnd + 1 < range.upperBound, ASCII.isWhitespace(bytes[lineEnd + 1]) {
+                        lineEnd += 1
+                        while lineEnd < range.upperBound, bytes[lineEnd] != ASCII.lf { lineEnd += 1 }
+                    }
+                    switch Self.lengthValue(bytes, nameEnd..<lineEnd, limit: limit) {
+                    case .success(let value):
                         if let previous = result, previous != value { return .failure(.duplicateHeader("Content-Length")) }
                         result = value
-                    } catch {
+                    case .failure(let error):
                         return .failure(error)
                     }
                 }
@@ -134,5 +135,27 @@ public struct SIPStreamFramer: Sendable {
         }
         guard let length = try found.get() else { throw .missingContentLength }
         return length
+    }
+
+    /// `*WS ":" *LWS 1*DIGIT *LWS`, where line ends count as whitespace.
+    private static func lengthValue(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, limit: Int) -> Result<Int, SIPParseError> {
+        func isSpace(_ byte: UInt8) -> Bool { ASCII.isWhitespace(byte) || byte == ASCII.cr || byte == ASCII.lf }
+        var index = range.lowerBound
+        while index < range.upperBound, isSpace(bytes[index]) { index += 1 }
+        guard index < range.upperBound, bytes[index] == ASCII.colon else { return .failure(.badHeaderLine("missing colon")) }
+        index += 1
+        while index < range.upperBound, isSpace(bytes[index]) { index += 1 }
+        var value = 0, digits = 0
+        while index < range.upperBound, ASCII.isDigit(bytes[index]) {
+            // Past the limit the exact number no longer matters: the message is too large.
+            if value <= limit { value = value * 10 + Int(bytes[index] - 0x30) }
+            digits += 1
+            index += 1
+        }
+        while index < range.upperBound, isSpace(bytes[index]) { index += 1 }
+        guard digits > 0, index == range.upperBound else {
+            return .failure(.badHeaderValue(header: "Content-Length", reason: "bad length"))
+        }
+        return value > limit ? .failure(.messageTooLarge(limit: limit)) : .success(value)
     }
 }

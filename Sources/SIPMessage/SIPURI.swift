@@ -18,9 +18,11 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     let headersRange: Range<Int32>
 
     /// URI parameters (`;transport=tcp;lr`), in order.
-    public var parameters: ParameterList { ParameterList(text: text.slice(parametersRange)) }
+    public var parameters: ParameterList { ParameterList(text: text.slice(parametersRange), namesAreEscaped: true) }
     /// URI headers (`?subject=x&priority=urgent`), in order.
-    public var headers: ParameterList { ParameterList(text: text.slice(headersRange), separator: ASCII.ampersand) }
+    public var headers: ParameterList {
+        ParameterList(text: text.slice(headersRange), separator: ASCII.ampersand, namesAreEscaped: true)
+    }
 
     /// A URI from its parts; parts are written as given (escape a user part with
     /// `PercentEncoding.encodeUser` first if it may hold reserved characters).
@@ -173,7 +175,8 @@ extension SIPURI {
             while index < end, ASCII.has(bytes[index], .hex) || bytes[index] == ASCII.colon || bytes[index] == UInt8(ascii: ".") {
                 index += 1
             }
-            guard index < end, bytes[index] == ASCII.rightBracket, index > hostStart + 1 else {
+            guard index < end, bytes[index] == ASCII.rightBracket,
+                  IPLiteral.isIPv6(bytes, (hostStart + 1)..<index) else {
                 throw .malformedURI("bad IPv6 reference")
             }
             index += 1
@@ -193,6 +196,10 @@ extension SIPURI {
                 index += 1
             }
             guard index > hostStart else { throw .malformedURI("missing host") }
+            // The last label (toplabel) may not start or end with '-' either.
+            if labelStart < index, bytes[labelStart] == UInt8(ascii: "-") || bytes[index - 1] == UInt8(ascii: "-") {
+                throw .malformedURI("host label starts or ends with '-'")
+            }
         }
         let hostRange = hostStart..<index
         var port: UInt16? = nil

@@ -64,8 +64,13 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
     /// The branch parameter (RFC 3261 §8.1.1.7).
     public var branch: String? { parameters["branch"] }
 
-    /// Whether the branch carries the RFC 3261 magic cookie `z9hG4bK` (§17.2.3).
-    public var hasRFC3261Branch: Bool { branch?.hasPrefix("z9hG4bK") ?? false }
+    /// Whether the branch carries the RFC 3261 magic cookie `z9hG4bK` (§17.2.3) followed by
+    /// an identifier: the cookie alone identifies nothing (RFC 4475 §3.2.1), so such a
+    /// request falls back to RFC 2543 matching.
+    public var hasRFC3261Branch: Bool {
+        guard let branch else { return false }
+        return branch.utf8.count > 7 && branch.hasPrefix("z9hG4bK")
+    }
 
     /// The received parameter (RFC 3261 §18.2.1).
     public var received: String? { parameters["received"] }
@@ -151,7 +156,7 @@ enum HostPort {
             while let byte = scanner.peek(), ASCII.has(byte, .hex) || byte == ASCII.colon || byte == UInt8(ascii: ".") {
                 scanner.index += 1
             }
-            guard scanner.consume(ASCII.rightBracket), scanner.index > start + 2 else {
+            guard scanner.consume(ASCII.rightBracket), IPLiteral.isIPv6Reference(scanner.bytes, start..<scanner.index) else {
                 throw scanner.error("bad IPv6 reference")
             }
         } else {
