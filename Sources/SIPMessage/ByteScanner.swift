@@ -23,19 +23,16 @@ struct ByteScanner {
 
     /// Runs `body` with a scanner over all of `text`.
     static func over<R>(_ text: String, context: StaticString, _ body: (inout ByteScanner) throws(SIPParseError) -> R) throws(SIPParseError) -> R {
-        let storage = ByteStorage(Array(text.utf8))
-        return try over(storage, 0..<storage.bytes.count, context: context, body)
+        let storage = ByteStorage.copying(Array(text.utf8))
+        return try over(storage, 0..<storage.count, context: context, body)
     }
 
     /// Runs `body` with a scanner over `range` of `storage`.
     static func over<R>(_ storage: ByteStorage, _ range: Range<Int>, context: StaticString, _ body: (inout ByteScanner) throws(SIPParseError) -> R) throws(SIPParseError) -> R {
-        let result: Result<R, SIPParseError> = withExtendedLifetime(storage) {
-            storage.bytes.withUnsafeBufferPointer { bytes in
-                var scanner = ByteScanner(storage: storage, bytes: bytes, range: range, context: context)
-                do throws(SIPParseError) { return .success(try body(&scanner)) } catch { return .failure(error) }
-            }
+        try withExtendedLifetime(storage) { () throws(SIPParseError) -> R in
+            var scanner = ByteScanner(storage: storage, bytes: storage.bytes, range: range, context: context)
+            return try body(&scanner)
         }
-        return try result.get()
     }
 
     /// A scanner over `range` of the same buffer, for a part with its own grammar.

@@ -2,7 +2,7 @@
 /// way: decoding a header records where its parts lie in the message's own bytes instead of
 /// copying each part into a `String`, and a part becomes a `String` only when asked for.
 struct ByteSlice: Sendable {
-    let storage: ByteStorage
+    nonisolated(unsafe) let storage: ByteStorage
     let start: Int32
     let end: Int32
 
@@ -14,10 +14,8 @@ struct ByteSlice: Sendable {
 
     /// A slice holding all of `bytes`.
     init(_ bytes: [UInt8]) {
-        self.init(ByteStorage(bytes), 0..<bytes.count)
+        self.init(ByteStorage.copying(bytes), 0..<bytes.count)
     }
-
-    var base: [UInt8] { storage.bytes }
 
     /// Another slice of the same storage.
     func slice(_ range: Range<Int32>) -> ByteSlice {
@@ -27,36 +25,81 @@ struct ByteSlice: Sendable {
     var range: Range<Int> { Int(start)..<Int(end) }
     var isEmpty: Bool { start == end }
 
-    var string: String { storage.bytes.withUnsafeBufferPointer { $0.string(range) } }
+    var string: String { withExtendedLifetime(storage) { storage.bytes.string(range) } }
 
     /// The part of the base buffer at `range` (which lies inside this slice) as a String.
     func string(_ range: Range<Int32>) -> String {
-        storage.bytes.withUnsafeBufferPointer { $0.string(Int(range.lowerBound)..<Int(range.upperBound)) }
+        withExtendedLifetime(storage) { storage.bytes.string(Int(range.lowerBound)..<Int(range.upperBound)) }
     }
 
     /// Runs `body` over the bytes of the slice (the whole base buffer and the slice's range).
     @inline(__always)
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>, Range<Int>) -> R) -> R {
-        storage.bytes.withUnsafeBufferPointer { body($0, range) }
+        withExtendedLifetime(storage) { body(storage.bytes, range) }
     }
 
     func bytesEqual(_ other: ByteSlice) -> Bool {
-        storage.bytes[range].elementsEqual(other.storage.bytes[other.range])
+        withExtendedLifetime((storage, other.storage)) {
+            storage.bytes[range].elementsEqual(other.storage.bytes[other.range])
+        }
     }
 }
 
 /// The bytes of a message's headers (or of one value built in code), shared by reference
-/// between the message and every typed value decoded from it. Copy-on-write: a holder
-/// mutates `bytes` only while it holds the sole reference (see `SIPHeaders`).
-final class ByteStorage: @unchecked Sendable {
-    @exclusivity(unchecked) var bytes: [UInt8]
+/// between the message and every typed value decoded from it. The bytes live in the same
+/// allocation as the object (a `ManagedBuffer`), so reading them needs no array retain.
+/// Copy-on-write: a holder appends only while it holds the sole reference (see `SIPHeaders`).
+///
+/// Sendability: `ManagedBuffer` cannot be `Sendable`, so holders mark their reference
+/// `nonisolated(unsafe)`. That is sound because bytes are written only while a single
+/// holder owns the storage (parsing, or `SIPHeaders` after `isKnownUniquelyReferenced`);
+/// once shared, a storage is never written again.
+final class ByteStorage: ManagedBuffer<Int, UInt8> {
+    /// A storage holding a copy of `bytes`, with room for `extra` more.
+    static func copying(_ bytes: UnsafeBufferPointer<UInt8>, extra: Int = 0) -> ByteStorage {
+        let storage = unsafeDowncast(ByteStorage.create(minimumCapacity: bytes.count + extra) { _ in bytes.count },
+                                     to: ByteStorage.self)
+        if let source = bytes.baseAddress {
+            storage.withUnsafeMutablePointerToElements { $0.initialize(from: source, count: bytes.count) }
+        }
+        return storage
+    }
 
-    init(_ bytes: [UInt8]) {
-        self.bytes = bytes
+    static func copying(_ bytes: [UInt8], extra: Int = 0) -> ByteStorage {
+        bytes.withUnsafeBufferPointer { copying($0, extra: extra) }
+    }
+
+    // The header (the byte count) is read and written through its pointer, not through
+    // `header`, whose class-property accessors would add a dynamic exclusivity check to
+    // every read.
+
+    /// Number of bytes stored.
+    var count: Int { withUnsafeMutablePointerToHeader { $0.pointee } }
+
+    /// The stored bytes; valid for as long as this storage is alive.
+    var bytes: UnsafeBufferPointer<UInt8> {
+        withUnsafeMutablePointers { count, elements in UnsafeBufferPointer(start: elements, count: count.pointee) }
+    }
+
+    /// The stored bytes, writable; only for a holder of the sole reference.
+    var mutableBytes: UnsafeMutableBufferPointer<UInt8> {
+        withUnsafeMutablePointers { count, elements in UnsafeMutableBufferPointer(start: elements, count: count.pointee) }
+    }
+
+    /// Appends `bytes`; the caller has made sure there is room and no one else holds it.
+    func append(_ bytes: some Collection<UInt8>) {
+        withUnsafeMutablePointers { count, elements in
+            var index = count.pointee
+            for byte in bytes {
+                (elements + index).initialize(to: byte)
+                index += 1
+            }
+            count.pointee = index
+        }
     }
 
     /// Storage for scanners that decode numbers only and never keep a slice.
-    static let empty = ByteStorage([])
+    nonisolated(unsafe) static let empty = ByteStorage.copying([])
 }
 
 /// Builds the text of a value part by part, recording where each part lands.

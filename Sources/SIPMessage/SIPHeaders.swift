@@ -17,15 +17,18 @@ public struct SIPHeaders: Sendable {
     }
 
     /// The bytes that fields point into, shared with typed values decoded from them.
-    var storage: ByteStorage
+    nonisolated(unsafe) var storage: ByteStorage
     var fields: [Field]
 
-    /// The header bytes (names and values; for a parsed message, the whole message).
-    var arena: [UInt8] { storage.bytes }
+    /// Runs `body` over the header bytes (for a parsed message, the whole message).
+    @inline(__always)
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withExtendedLifetime(storage) { body(storage.bytes) }
+    }
 
     /// An empty header list.
     public init() {
-        storage = ByteStorage([])
+        storage = ByteStorage.empty
         fields = []
     }
 
@@ -45,14 +48,14 @@ public struct SIPHeaders: Sendable {
 
     /// Whether the arena still holds bytes no field refers to (after removals or replacements).
     private var wastedBytes: Int {
-        arena.count - fields.reduce(0) { $0 + $1.nameRange.count + $1.valueRange.count }
+        storage.count - fields.reduce(0) { $0 + $1.nameRange.count + $1.valueRange.count }
     }
 
     // MARK: Reading
 
     /// The header lines in order, names as spelled in the message.
     public var all: [SIPHeader] {
-        fields.map { SIPHeader(name: string($0.nameRange), value: string($0.valueRange)) }
+        withBytes { bytes in fields.map { SIPHeader(name: bytes.string($0.nameRange), value: bytes.string($0.valueRange)) } }
     }
 
     /// Whether at least one header line has this name.
@@ -78,8 +81,8 @@ public struct SIPHeaders: Sendable {
     /// and angle brackets (RFC 3261 §7.3.1); other headers give one value per line.
     public func values(_ name: HeaderName) -> [String] {
         var result: [String] = []
-        arena.withUnsafeBufferPointer { bytes in
-            for field in fields where matches(field, name) {
+        withBytes { bytes in
+            for field in fields where Self.matches(field, name, in: bytes) {
                 if name.isList {
                     for range in ListSplitter.split(bytes, field.valueRange) { result.append(bytes.string(range)) }
                 } else {
@@ -99,23 +102,20 @@ public struct SIPHeaders: Sendable {
     /// typed values decoded by `body` keep a reference to the arena instead of copying.
     @inline(__always)
     func withValueScanners(_ name: HeaderName, context: StaticString, _ body: (inout ByteScanner) throws(SIPParseError) -> Void) throws(SIPParseError) {
-        let storage = self.storage
-        let fields = self.fields
-        let failure: SIPParseError? = storage.bytes.withUnsafeBufferPointer { bytes in
-            for field in fields where Self.matches(field, name, in: bytes) {
-                var scanner = ByteScanner(storage: storage, bytes: bytes, range: field.valueRange, context: context)
-                do throws(SIPParseError) { try body(&scanner) } catch { return error }
+        try withExtendedLifetime(storage) { () throws(SIPParseError) in
+            let bytes = storage.bytes
+            for index in fields.indices where Self.matches(fields[index], name, in: bytes) {
+                var scanner = ByteScanner(storage: storage, bytes: bytes, range: fields[index].valueRange, context: context)
+                try body(&scanner)
             }
-            return nil
         }
-        if let failure { throw failure }
     }
 
     @inline(__always)
     private func matches(_ field: Field, _ name: HeaderName) -> Bool {
         if field.known != name.known { return false }
         if name.known != .other { return true }
-        return storage.bytes.withUnsafeBufferPointer { Self.matches(field, name, in: $0) }
+        return withBytes { Self.matches(field, name, in: $0) }
     }
 
     @inline(__always)
@@ -129,7 +129,7 @@ public struct SIPHeaders: Sendable {
     }
 
     private func string(_ range: Range<Int>) -> String {
-        arena.withUnsafeBufferPointer { $0.string(range) }
+        withBytes { $0.string(range) }
     }
 
     // MARK: Writing
@@ -174,7 +174,8 @@ public struct SIPHeaders: Sendable {
     /// Removes every line named `name`.
     public mutating func remove(_ name: HeaderName) {
         let storage = self.storage
-        storage.bytes.withUnsafeBufferPointer { bytes in
+        withExtendedLifetime(storage) {
+            let bytes = storage.bytes
             fields.removeAll { Self.matches($0, name, in: bytes) }
         }
         compactIfWasteful()
@@ -188,22 +189,28 @@ public struct SIPHeaders: Sendable {
 
     private mutating func store(_ name: String, _ value: String) -> Field {
         // Copy on write: typed values decoded earlier may share the storage.
-        if !isKnownUniquelyReferenced(&storage) { storage = ByteStorage(storage.bytes) }
-        let nameStart = storage.bytes.count
         // A name must be a token (RFC 3261 §7.3.1); anything else could end the line early.
-        let validName = name.utf8.filter { ASCII.isToken($0) }
-        storage.bytes.append(contentsOf: validName.isEmpty ? Array("X-Invalid-Header-Name".utf8) : validName)
-        let nameEnd = storage.bytes.count
+        var validName = name.utf8.filter { ASCII.isToken($0) }
+        if validName.isEmpty { validName = Array("X-Invalid-Header-Name".utf8) }
         // A value must stay on one line: CR and LF would let a caller inject headers.
-        storage.bytes.append(contentsOf: value.utf8.lazy.map { $0 == ASCII.cr || $0 == ASCII.lf ? ASCII.space : $0 })
-        let known = nameEnd > nameStart ? storage.bytes.withUnsafeBufferPointer { HeaderName.lookupKnown($0, nameStart..<nameEnd) } : .other
+        let validValue = value.utf8.map { $0 == ASCII.cr || $0 == ASCII.lf ? ASCII.space : $0 }
+        let needed = validName.count + validValue.count
+        // Copy on write: typed values decoded earlier may share the storage.
+        if !isKnownUniquelyReferenced(&storage) || storage.capacity < storage.count + needed {
+            storage = withBytes { ByteStorage.copying($0, extra: Swift.max(needed, $0.count)) }
+        }
+        let nameStart = storage.count
+        storage.append(validName)
+        let nameEnd = storage.count
+        storage.append(validValue)
+        let known = withBytes { HeaderName.lookupKnown($0, nameStart..<nameEnd) }
         return Field(known: known, nameStart: Int32(nameStart), nameEnd: Int32(nameEnd),
-                     valueStart: Int32(nameEnd), valueEnd: Int32(storage.bytes.count))
+                     valueStart: Int32(nameEnd), valueEnd: Int32(storage.count))
     }
 
     /// Rebuilds the arena when more than half of it is garbage, so edits cannot grow it forever.
     private mutating func compactIfWasteful() {
-        guard arena.count > 1024, wastedBytes > arena.count / 2 else { return }
+        guard storage.count > 1024, wastedBytes > storage.count / 2 else { return }
         let pairs = all
         self = SIPHeaders(pairs.map { ($0.name, $0.value) })
     }
@@ -224,8 +231,8 @@ extension SIPHeaders: Equatable {
     /// Two header lists are equal when they have the same lines (names compared exactly) in order.
     public static func == (lhs: SIPHeaders, rhs: SIPHeaders) -> Bool {
         guard lhs.fields.count == rhs.fields.count else { return false }
-        return lhs.arena.withUnsafeBufferPointer { left in
-            rhs.arena.withUnsafeBufferPointer { right in
+        return lhs.withBytes { left in
+            rhs.withBytes { right in
                 zip(lhs.fields, rhs.fields).allSatisfy { a, b in
                     left[a.nameRange].elementsEqual(right[b.nameRange])
                         && left[a.valueRange].elementsEqual(right[b.valueRange])

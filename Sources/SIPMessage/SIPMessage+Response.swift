@@ -8,7 +8,7 @@ extension SIPMessage {
     public static func response(to request: SIPMessage, status: Int, reason: String? = nil, toTag: String? = nil) -> SIPMessage {
         var headers = SIPHeaders()
         let source = request.headers
-        source.arena.withUnsafeBufferPointer { arena in
+        source.withBytes { arena in
             for field in source.fields {
                 let copy: Bool
                 switch field.known {

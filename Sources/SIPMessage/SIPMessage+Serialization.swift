@@ -4,7 +4,7 @@ extension SIPMessage {
     /// The message as bytes, ready for a transport.
     public func serialized() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(headers.arena.count + body.count + 64)
+        out.reserveCapacity(headers.storage.count + body.count + 64)
         switch startLine {
         case .request(let method, let uri, let version):
             out.append(contentsOf: method.name.utf8)
@@ -21,7 +21,7 @@ extension SIPMessage {
         }
         out.append(ASCII.cr)
         out.append(ASCII.lf)
-        headers.arena.withUnsafeBufferPointer { arena in
+        headers.withBytes { arena in
             for field in headers.fields {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: arena[field.nameRange]))
                 out.append(ASCII.colon)

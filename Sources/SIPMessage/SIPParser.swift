@@ -42,18 +42,17 @@ public struct SIPParser: Sendable {
         self.limits = limits
     }
 
-    /// Parses one message from `bytes`.
+    /// Parses one message from `bytes` (copied; the caller's buffer can be reused at once).
     public func parse(_ bytes: UnsafeRawBufferPointer, framing: Framing = .datagram) throws(SIPParseError) -> SIPMessage {
         guard bytes.count <= limits.maxMessageSize else { throw .messageTooLarge(limit: limits.maxMessageSize) }
-        var arena = [UInt8](bytes)
-        return try parse(arena: &arena, framing: framing)
+        return try parse(storage: .copying(UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                                                               count: bytes.count)), framing: framing)
     }
 
     /// Parses one message from `bytes`.
     public func parse(_ bytes: [UInt8], framing: Framing = .datagram) throws(SIPParseError) -> SIPMessage {
         guard bytes.count <= limits.maxMessageSize else { throw .messageTooLarge(limit: limits.maxMessageSize) }
-        var arena = bytes
-        return try parse(arena: &arena, framing: framing)
+        return try parse(storage: .copying(bytes), framing: framing)
     }
 
     /// Parses one message from text.
@@ -61,30 +60,23 @@ public struct SIPParser: Sendable {
         try parse(Array(text.utf8), framing: framing)
     }
 
-    /// Parses `arena`, which the message then keeps (shared, not copied, unless folded
-    /// header lines have to be unfolded).
-    private func parse(arena: inout [UInt8], framing: Framing) throws(SIPParseError) -> SIPMessage {
-        let limits = self.limits
-        let result: Result<MessageReader.Parts, SIPParseError> = arena.withUnsafeBufferPointer { bytes in
-            do throws(SIPParseError) {
-                var reader = MessageReader(bytes: bytes, limits: limits)
-                return .success(try reader.read(framing: framing))
-            } catch {
-                return .failure(error)
+    /// Parses the bytes in `storage`, which the message then keeps and shares with the
+    /// typed values decoded from it.
+    private func parse(storage: ByteStorage, framing: Framing) throws(SIPParseError) -> SIPMessage {
+        try withExtendedLifetime(storage) { () throws(SIPParseError) -> SIPMessage in
+            var reader = MessageReader(bytes: storage.bytes, limits: limits)
+            let parts = try reader.read(framing: framing)
+            // RFC 3261 §7.3.1: a folded line is equivalent to one line with the CRLF replaced
+            // by whitespace, so the line ends inside folded values are overwritten with spaces.
+            let writable = storage.mutableBytes
+            for fold in parts.folds {
+                for index in fold { writable[index] = ASCII.space }
             }
+            // The start line is decoded once the bytes are final, so its URI can share them.
+            let scanner = ByteScanner(storage: storage, bytes: storage.bytes, range: parts.startLine, context: "start line")
+            let startLine = try StartLineParser.parse(scanner)
+            return SIPMessage(startLine: startLine, headers: SIPHeaders(storage: storage, fields: parts.fields), body: parts.body)
         }
-        let parts = try result.get()
-        // RFC 3261 §7.3.1: a folded line is equivalent to one line with the CRLF replaced by
-        // whitespace, so the line ends inside folded values are overwritten with spaces.
-        for fold in parts.folds {
-            for index in fold { arena[index] = ASCII.space }
-        }
-        // The start line is decoded once the bytes are final, so its URI can share them.
-        let storage = ByteStorage(arena)
-        let startLine = try ByteScanner.over(storage, parts.startLine, context: "start line") { scanner throws(SIPParseError) in
-            try StartLineParser.parse(scanner)
-        }
-        return SIPMessage(startLine: startLine, headers: SIPHeaders(storage: storage, fields: parts.fields), body: parts.body)
     }
 }
 
