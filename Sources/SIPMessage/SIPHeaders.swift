@@ -111,6 +111,18 @@ public struct SIPHeaders: Sendable {
         }
     }
 
+    /// `withValueScanners` for a known header: fields are told apart by their code alone.
+    @inline(__always)
+    func withKnownValueScanners(_ known: HeaderName.Known, context: StaticString, _ body: (inout ByteScanner) throws(SIPParseError) -> Void) throws(SIPParseError) {
+        try withExtendedLifetime(storage) { () throws(SIPParseError) in
+            let bytes = storage.bytes
+            for index in fields.indices where fields[index].known == known {
+                var scanner = ByteScanner(storage: storage, bytes: bytes, range: fields[index].valueRange, context: context)
+                try body(&scanner)
+            }
+        }
+    }
+
     @inline(__always)
     private func matches(_ field: Field, _ name: HeaderName) -> Bool {
         if field.known != name.known { return false }

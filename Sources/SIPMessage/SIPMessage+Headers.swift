@@ -4,14 +4,14 @@ extension SIPMessage {
     /// Every Via value, topmost first (RFC 3261 §20.42).
     public func vias() throws(SIPParseError) -> [Via] {
         var result: [Via] = []
-        try headers.withValueScanners(.via, context: "Via") { scanner throws(SIPParseError) in try Via.parseList(&scanner, into: &result) }
+        try headers.withKnownValueScanners(.via, context: "Via") { scanner throws(SIPParseError) in try Via.parseList(&scanner, into: &result) }
         return result
     }
 
     /// The topmost Via value; throws `missingHeader` when there is none.
     public func topVia() throws(SIPParseError) -> Via {
         var top: Via? = nil
-        try headers.withValueScanners(.via, context: "Via") { scanner throws(SIPParseError) in
+        try headers.withKnownValueScanners(.via, context: "Via") { scanner throws(SIPParseError) in
             if top == nil { top = try Via.parse(&scanner) }
         }
         guard let top else { throw .missingHeader("Via") }
@@ -72,7 +72,7 @@ extension SIPMessage {
         var addresses: [NameAddress] = []
         var wildcard = false
         var lines = 0
-        try headers.withValueScanners(.contact, context: "Contact") { scanner throws(SIPParseError) in
+        try headers.withKnownValueScanners(.contact, context: "Contact") { scanner throws(SIPParseError) in
             lines += 1
             if scanner.end - scanner.index == 1, scanner.peek() == UInt8(ascii: "*") {
                 wildcard = true
@@ -105,7 +105,7 @@ extension SIPMessage {
     /// Accept media ranges (RFC 3261 §20.1); empty when absent.
     public func accept() throws(SIPParseError) -> [MediaType] {
         var result: [MediaType] = []
-        try headers.withValueScanners(.accept, context: "Accept") { scanner throws(SIPParseError) in try MediaType.parseList(&scanner, into: &result) }
+        try headers.withKnownValueScanners(.accept, context: "Accept") { scanner throws(SIPParseError) in try MediaType.parseList(&scanner, into: &result) }
         return result
     }
 
@@ -157,7 +157,7 @@ extension SIPMessage {
     /// Call-Info values (RFC 3261 §20.9).
     public func callInfo() throws(SIPParseError) -> [CallInfoValue] {
         var result: [CallInfoValue] = []
-        try headers.withValueScanners(.callInfo, context: "Call-Info") { scanner throws(SIPParseError) in
+        try headers.withKnownValueScanners(.callInfo, context: "Call-Info") { scanner throws(SIPParseError) in
             try CallInfoValue.parseList(&scanner, into: &result)
         }
         return result
@@ -166,7 +166,7 @@ extension SIPMessage {
     /// Reason values (RFC 3326).
     public func reason() throws(SIPParseError) -> [ReasonValue] {
         var result: [ReasonValue] = []
-        try headers.withValueScanners(.reason, context: "Reason") { scanner throws(SIPParseError) in try ReasonValue.parseList(&scanner, into: &result) }
+        try headers.withKnownValueScanners(.reason, context: "Reason") { scanner throws(SIPParseError) in try ReasonValue.parseList(&scanner, into: &result) }
         return result
     }
 
@@ -174,33 +174,33 @@ extension SIPMessage {
 
     /// Decodes a header that must appear exactly once.
     @inline(__always)
-    private func single<T>(_ name: HeaderName, _ context: StaticString, _ decode: (inout ByteScanner) throws(SIPParseError) -> T) throws(SIPParseError) -> T {
-        guard let value = try optionalSingle(name, context, decode) else { throw .missingHeader(name.canonicalName) }
+    private func single<T>(_ name: HeaderName.Known, _ context: StaticString, _ decode: (inout ByteScanner) throws(SIPParseError) -> T) throws(SIPParseError) -> T {
+        guard let value = try optionalSingle(name, context, decode) else { throw .missingHeader(context.description) }
         return value
     }
 
     /// Decodes a header that may appear at most once; a second line is an error.
     @inline(__always)
-    private func optionalSingle<T>(_ name: HeaderName, _ context: StaticString, _ decode: (inout ByteScanner) throws(SIPParseError) -> T) throws(SIPParseError) -> T? {
+    private func optionalSingle<T>(_ name: HeaderName.Known, _ context: StaticString, _ decode: (inout ByteScanner) throws(SIPParseError) -> T) throws(SIPParseError) -> T? {
         var result: T? = nil
-        try headers.withValueScanners(name, context: context) { scanner throws(SIPParseError) in
-            if result != nil { throw .duplicateHeader(name.canonicalName) }
+        try headers.withKnownValueScanners(name, context: context) { scanner throws(SIPParseError) in
+            if result != nil { throw .duplicateHeader(context.description) }
             result = try decode(&scanner)
         }
         return result
     }
 
-    private func addressList(_ name: HeaderName, _ context: StaticString) throws(SIPParseError) -> [NameAddress] {
+    private func addressList(_ name: HeaderName.Known, _ context: StaticString) throws(SIPParseError) -> [NameAddress] {
         var result: [NameAddress] = []
-        try headers.withValueScanners(name, context: context) { scanner throws(SIPParseError) in
+        try headers.withKnownValueScanners(name, context: context) { scanner throws(SIPParseError) in
             try NameAddress.parseList(&scanner, into: &result)
         }
         return result
     }
 
-    private func tokens(_ name: HeaderName, _ context: StaticString) throws(SIPParseError) -> [String] {
+    private func tokens(_ name: HeaderName.Known, _ context: StaticString) throws(SIPParseError) -> [String] {
         var result: [String] = []
-        try headers.withValueScanners(name, context: context) { scanner throws(SIPParseError) in
+        try headers.withKnownValueScanners(name, context: context) { scanner throws(SIPParseError) in
             scanner.skipWhitespace()
             if scanner.isAtEnd { return }  // An empty list is allowed (e.g. `Allow:`).
             repeat {
@@ -211,9 +211,9 @@ extension SIPMessage {
         return result
     }
 
-    private func authentication(_ name: HeaderName, _ context: StaticString) throws(SIPParseError) -> [AuthenticationValue] {
+    private func authentication(_ name: HeaderName.Known, _ context: StaticString) throws(SIPParseError) -> [AuthenticationValue] {
         var result: [AuthenticationValue] = []
-        try headers.withValueScanners(name, context: context) { scanner throws(SIPParseError) in
+        try headers.withKnownValueScanners(name, context: context) { scanner throws(SIPParseError) in
             result.append(try AuthenticationValue.parse(&scanner))
         }
         return result
