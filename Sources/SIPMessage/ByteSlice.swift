@@ -17,20 +17,12 @@ struct ByteSlice: Sendable {
         self.init(ByteStorage.copying(bytes), 0..<bytes.count)
     }
 
-    /// Another slice of the same storage.
-    func slice(_ range: Range<Int32>) -> ByteSlice {
-        ByteSlice(storage, Int(range.lowerBound)..<Int(range.upperBound))
-    }
 
     var range: Range<Int> { Int(start)..<Int(end) }
     var isEmpty: Bool { start == end }
 
     var string: String { withExtendedLifetime(storage) { storage.bytes.string(range) } }
 
-    /// The part of the base buffer at `range` (which lies inside this slice) as a String.
-    func string(_ range: Range<Int32>) -> String {
-        withExtendedLifetime(storage) { storage.bytes.string(Int(range.lowerBound)..<Int(range.upperBound)) }
-    }
 
     /// Runs `body` over the bytes of the slice (the whole base buffer and the slice's range).
     @inline(__always)
@@ -123,5 +115,43 @@ extension ByteSlice {
     /// Hashes the bytes of the slice (not where they lie).
     func hash(into hasher: inout Hasher) {
         withBytes { bytes, range in hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[range]))) }
+    }
+}
+
+/// Where a part of a value lies in its storage, as two `Int32` offsets; `absent` (negative
+/// start) when the value has no such part. Plain pairs rather than `Range<Int32>?` keep the
+/// values that hold them compact and aligned, which makes copying them cheap.
+struct Span: Sendable, Equatable {
+    let start: Int32
+    let end: Int32
+
+    static let absent = Span(start: -1, end: -1)
+
+    init(start: Int32, end: Int32) {
+        self.start = start
+        self.end = end
+    }
+
+    init(_ range: Range<Int>) {
+        self.init(start: Int32(range.lowerBound), end: Int32(range.upperBound))
+    }
+
+    init(_ range: Range<Int>?) {
+        self = range.map(Span.init) ?? .absent
+    }
+
+    var isAbsent: Bool { start < 0 }
+    var range: Range<Int> { Int(start)..<Int(end) }
+}
+
+extension ByteSlice {
+    /// The part at `span` (which lies inside this slice) as a String; nil when absent.
+    func string(_ span: Span) -> String? {
+        span.isAbsent ? nil : withExtendedLifetime(storage) { storage.bytes.string(span.range) }
+    }
+
+    /// Another slice of the same storage.
+    func slice(_ span: Span) -> ByteSlice {
+        ByteSlice(storage, span.range)
     }
 }

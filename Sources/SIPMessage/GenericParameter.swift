@@ -20,16 +20,19 @@ public struct GenericParameter: Hashable, Sendable {
 public struct ParameterList: Sequence, Hashable, Sendable, CustomStringConvertible {
     /// The text, starting with the first separator: `;a=b;c` or `?h=v&x=y`.
     let text: ByteSlice
+    /// The separator in the low byte, and bit 8 when names are escaped; one word, so that
+    /// values holding a list keep an aligned layout.
+    private let options: Int
+
     /// `;` for parameters, `&` between URI headers.
-    let separator: UInt8
+    var separator: UInt8 { UInt8(truncatingIfNeeded: options) }
     /// Whether names may hold %HH escapes that stand for the characters (URI parameters,
     /// RFC 3261 §19.1.4, RFC 4475 §3.1.1.3); header parameters have no escapes.
-    let namesAreEscaped: Bool
+    var namesAreEscaped: Bool { options & 0x100 != 0 }
 
     init(text: ByteSlice, separator: UInt8 = ASCII.semicolon, namesAreEscaped: Bool = false) {
         self.text = text
-        self.separator = separator
-        self.namesAreEscaped = namesAreEscaped
+        self.options = Int(separator) | (namesAreEscaped ? 0x100 : 0)
     }
 
     /// Parameters from name/value pairs, written `;name=value` in order.

@@ -3,15 +3,15 @@
 public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
     /// The whole value as written, parameters included.
     let text: ByteSlice
-    /// The display name as written (quoted or a token sequence), within `text.base`.
-    let displayNameRange: Range<Int32>?
+    /// The display name as written (quoted or a token sequence), within `text`'s storage.
+    let displayNameSpan: Span
     public let uri: URI
-    let parametersRange: Range<Int32>
+    let parametersSpan: Span
     /// Where the tag parameter's value lies, found while decoding (dialogs look it up often).
-    let tagRange: Range<Int32>?
+    let tagSpan: Span
 
     /// Header parameters after the URI (`;tag=…`, `;expires=…`, `;q=…`).
-    public var parameters: ParameterList { ParameterList(text: text.slice(parametersRange)) }
+    public var parameters: ParameterList { ParameterList(text: text.slice(parametersSpan)) }
 
     /// An address from its parts, written in name-addr form (`"Name" <uri>;params`), which
     /// §20.10 requires whenever the URI has parameters, headers, or `,;?` characters.
@@ -43,20 +43,20 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
 
     init(text: ByteSlice, displayNameRange: Range<Int>?, uri: URI, parametersRange: Range<Int>, tagRange: Range<Int>?) {
         self.text = text
-        self.displayNameRange = displayNameRange.map { Int32($0.lowerBound)..<Int32($0.upperBound) }
+        self.displayNameSpan = Span(displayNameRange)
         self.uri = uri
-        self.parametersRange = Int32(parametersRange.lowerBound)..<Int32(parametersRange.upperBound)
-        self.tagRange = tagRange.map { Int32($0.lowerBound)..<Int32($0.upperBound) }
+        self.parametersSpan = Span(parametersRange)
+        self.tagSpan = Span(tagRange)
     }
 
     /// The display name, unquoted and unescaped; nil when absent.
     public var displayName: String? {
-        guard let range = displayNameRange else { return nil }
-        return text.withBytes { bytes, _ in Quoting.unquote(bytes, Int(range.lowerBound)..<Int(range.upperBound)) }
+        guard !displayNameSpan.isAbsent else { return nil }
+        return text.withBytes { bytes, _ in Quoting.unquote(bytes, displayNameSpan.range) }
     }
 
     /// The tag parameter (RFC 3261 §19.3).
-    public var tag: String? { tagRange.map { text.string($0) } }
+    public var tag: String? { text.string(tagSpan) }
 
     /// This address with the parameter `name` set (e.g. a To tag added by a UAS, §8.2.6.2).
     public func with(parameter name: String, _ value: String?) -> NameAddress {

@@ -7,21 +7,25 @@
 public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     /// The whole URI, `sip:` included.
     let text: ByteSlice
-    let userRange: Range<Int32>?
-    let passwordRange: Range<Int32>?
-    let hostRange: Range<Int32>
+    let userSpan: Span
+    let passwordSpan: Span
+    let hostSpan: Span
+    let parametersSpan: Span
+    let headersSpan: Span
+    /// The port, or -1 when absent.
+    let portValue: Int32
+    let secure: Int32
+
     /// `sips:` rather than `sip:`.
-    public let isSecure: Bool
+    public var isSecure: Bool { secure != 0 }
     /// The port; nil when absent (the default port applies).
-    public let port: UInt16?
-    let parametersRange: Range<Int32>
-    let headersRange: Range<Int32>
+    public var port: UInt16? { portValue < 0 ? nil : UInt16(truncatingIfNeeded: portValue) }
 
     /// URI parameters (`;transport=tcp;lr`), in order.
-    public var parameters: ParameterList { ParameterList(text: text.slice(parametersRange), namesAreEscaped: true) }
+    public var parameters: ParameterList { ParameterList(text: text.slice(parametersSpan), namesAreEscaped: true) }
     /// URI headers (`?subject=x&priority=urgent`), in order.
     public var headers: ParameterList {
-        ParameterList(text: text.slice(headersRange), separator: ASCII.ampersand, namesAreEscaped: true)
+        ParameterList(text: text.slice(headersSpan), separator: ASCII.ampersand, namesAreEscaped: true)
     }
 
     /// A URI from its parts; parts are written as given (escape a user part with
@@ -57,19 +61,13 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     private init(text: ByteSlice, userRange: Range<Int>?, passwordRange: Range<Int>?, hostRange: Range<Int>,
                  isSecure: Bool, port: UInt16?, parametersRange: Range<Int>, headersRange: Range<Int>) {
         self.text = text
-        self.userRange = userRange.map(Self.narrow)
-        self.passwordRange = passwordRange.map(Self.narrow)
-        self.hostRange = Self.narrow(hostRange)
-        self.isSecure = isSecure
-        self.port = port
-        self.parametersRange = Self.narrow(parametersRange)
-        self.headersRange = Self.narrow(headersRange)
-    }
-
-    private static func narrow(_ range: Range<Int>) -> Range<Int32> { Int32(range.lowerBound)..<Int32(range.upperBound) }
-
-    private func part(_ range: Range<Int32>) -> String {
-        text.string(range)
+        self.userSpan = Span(userRange)
+        self.passwordSpan = Span(passwordRange)
+        self.hostSpan = Span(hostRange)
+        self.parametersSpan = Span(parametersRange)
+        self.headersSpan = Span(headersRange)
+        self.portValue = port.map(Int32.init) ?? -1
+        self.secure = isSecure ? 1 : 0
     }
 
     /// Parses a `sip:` or `sips:` URI from text.
@@ -79,11 +77,11 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The user part as written (may hold %-escapes); nil when absent.
-    public var user: String? { userRange.map(part) }
+    public var user: String? { text.string(userSpan) }
     /// The password as written; nil when absent.
-    public var password: String? { passwordRange.map(part) }
+    public var password: String? { text.string(passwordSpan) }
     /// The host: a name, an IPv4 address, or an IPv6 reference with its brackets.
-    public var host: String { part(hostRange) }
+    public var host: String { text.string(hostSpan) ?? "" }
 
     /// The user part with %-escapes resolved.
     public var unescapedUser: String? { user.map(PercentEncoding.decode) }

@@ -53,7 +53,7 @@ public enum URI: Hashable, Sendable, CustomStringConvertible {
         if bytes.equalsIgnoringCase(scheme, "tel") {
             return .tel(try TelURI.parse(bytes, rest))
         }
-        return .absolute(try AbsoluteURI.parse(bytes, scheme: scheme, rest: rest))
+        return .absolute(try AbsoluteURI.parse(scanner, scheme: scheme, rest: rest))
     }
 
     /// Index of the `:` ending a valid scheme (ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )).
@@ -67,18 +67,32 @@ public enum URI: Hashable, Sendable, CustomStringConvertible {
 
 /// A URI of a scheme SIP does not interpret, kept as written (RFC 3986 absolute-URI).
 public struct AbsoluteURI: Hashable, Sendable, CustomStringConvertible {
-    public var scheme: String
-    /// Everything after `scheme:`.
-    public var specific: String
+    /// `scheme:specific` as written.
+    let text: ByteSlice
+    /// Where the scheme ends (the colon), as an offset in `text`'s storage.
+    let colon: Int
 
     public init(scheme: String, specific: String) {
-        self.scheme = scheme
-        self.specific = specific
+        text = ByteSlice(Array((scheme + ":" + specific).utf8))
+        colon = scheme.utf8.count
     }
 
-    public var description: String { scheme + ":" + specific }
+    init(text: ByteSlice, colon: Int) {
+        self.text = text
+        self.colon = colon
+    }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, scheme: Range<Int>, rest: Range<Int>) throws(SIPParseError) -> AbsoluteURI {
+    public var scheme: String { text.string(Span(start: text.start, end: Int32(colon))) ?? "" }
+    /// Everything after `scheme:`.
+    public var specific: String { text.string(Span(start: Int32(colon + 1), end: text.end)) ?? "" }
+
+    public var description: String { text.string }
+
+    public static func == (lhs: AbsoluteURI, rhs: AbsoluteURI) -> Bool { lhs.text.bytesEqual(rhs.text) }
+    public func hash(into hasher: inout Hasher) { text.hash(into: &hasher) }
+
+    static func parse(_ scanner: ByteScanner, scheme: Range<Int>, rest: Range<Int>) throws(SIPParseError) -> AbsoluteURI {
+        let bytes = scanner.bytes
         // RFC 3261 §25.1 absoluteURI: no whitespace, no angle brackets, no quotes.
         for index in rest {
             let byte = bytes[index]
@@ -87,15 +101,16 @@ public struct AbsoluteURI: Hashable, Sendable, CustomStringConvertible {
             }
         }
         guard !rest.isEmpty else { throw .malformedURI("empty \(bytes.string(scheme)) URI") }
-        return AbsoluteURI(scheme: bytes.string(scheme), specific: bytes.string(rest))
+        return AbsoluteURI(text: scanner.slice(scheme.lowerBound..<rest.upperBound), colon: scheme.upperBound)
     }
 }
 
 /// A tel URI (RFC 3966): a global (`+` and digits) or local number with parameters.
 public struct TelURI: Hashable, Sendable, CustomStringConvertible {
+    // `parameters` comes first: its storage reference gives `URI` spare bits for its case tag.
+    public var parameters: ParameterList
     /// The number as written, visual separators included (`+1-201-555-0123`).
     public var number: String
-    public var parameters: ParameterList
 
     public init(number: String, parameters: [GenericParameter] = []) {
         self.number = number

@@ -2,16 +2,19 @@
 /// Like every typed value here, it keeps the text it was decoded from and reads parts on demand.
 public struct Via: Hashable, Sendable, CustomStringConvertible {
     let text: ByteSlice
-    let protocolRange: Range<Int32>
-    let versionRange: Range<Int32>
-    let transportRange: Range<Int32>
-    let hostRange: Range<Int32>
+    let protocolSpan: Span
+    let versionSpan: Span
+    let transportSpan: Span
+    let hostSpan: Span
+    let parametersSpan: Span
+    /// The sent-by port, or -1 when absent.
+    let portValue: Int32
+
     /// Sent-by port; nil when absent.
-    public let port: UInt16?
-    let parametersRange: Range<Int32>
+    public var port: UInt16? { portValue < 0 ? nil : UInt16(truncatingIfNeeded: portValue) }
 
     /// Via parameters (branch, received, rport, maddr, ttl, extensions), as written.
-    public var parameters: ParameterList { ParameterList(text: text.slice(parametersRange)) }
+    public var parameters: ParameterList { ParameterList(text: text.slice(parametersSpan)) }
 
     /// A Via from its parts (the protocol defaults to SIP/2.0).
     public init(transport: String = "UDP", host: String, port: UInt16? = nil, branch: String? = nil,
@@ -40,26 +43,24 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
     init(text: ByteSlice, protocolRange: Range<Int>, versionRange: Range<Int>, transportRange: Range<Int>,
          hostRange: Range<Int>, port: UInt16?, parametersRange: Range<Int>) {
         self.text = text
-        self.protocolRange = Int32(protocolRange.lowerBound)..<Int32(protocolRange.upperBound)
-        self.versionRange = Int32(versionRange.lowerBound)..<Int32(versionRange.upperBound)
-        self.transportRange = Int32(transportRange.lowerBound)..<Int32(transportRange.upperBound)
-        self.hostRange = Int32(hostRange.lowerBound)..<Int32(hostRange.upperBound)
-        self.port = port
-        self.parametersRange = Int32(parametersRange.lowerBound)..<Int32(parametersRange.upperBound)
+        self.protocolSpan = Span(protocolRange)
+        self.versionSpan = Span(versionRange)
+        self.transportSpan = Span(transportRange)
+        self.hostSpan = Span(hostRange)
+        self.parametersSpan = Span(parametersRange)
+        self.portValue = port.map(Int32.init) ?? -1
     }
 
-    private func part(_ range: Range<Int32>) -> String {
-        text.string(range)
-    }
+    private func part(_ span: Span) -> String { text.string(span) ?? "" }
 
     /// Protocol name, normally `SIP`.
-    public var protocolName: String { part(protocolRange) }
+    public var protocolName: String { part(protocolSpan) }
     /// Protocol version, normally `2.0`.
-    public var protocolVersion: String { part(versionRange) }
+    public var protocolVersion: String { part(versionSpan) }
     /// Transport as written (`UDP`, `TCP`, `TLS`, `SCTP`, `WS` …).
-    public var transport: String { part(transportRange) }
+    public var transport: String { part(transportSpan) }
     /// Sent-by host: a name, IPv4 address or IPv6 reference in brackets.
-    public var host: String { part(hostRange) }
+    public var host: String { part(hostSpan) }
 
     /// The branch parameter (RFC 3261 §8.1.1.7).
     public var branch: String? { parameters["branch"] }
