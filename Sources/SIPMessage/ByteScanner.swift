@@ -94,15 +94,17 @@ struct ByteScanner {
 
     /// Decimal digits as a number no larger than `limit`, or an error naming `what`.
     mutating func number(_ what: String, limit: UInt64) throws(SIPParseError) -> UInt64 {
-        let range = scan(.digit)
-        guard !range.isEmpty, range.count <= 20 else { throw error("bad \(what)") }
-        var value: UInt64 = 0
-        for i in range {
-            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times.addingReportingOverflow(UInt64(bytes[i] - 0x30))
-            if overflow1 || overflow2 || sum > limit { throw error("\(what) out of range") }
-            value = sum
+        let start = index
+        var cursor = start, value: UInt64 = 0
+        let end = self.end, bytes = self.bytes
+        // Up to 19 digits cannot overflow 64 bits; more are out of any range we accept.
+        while cursor < end, ASCII.isDigit(bytes[cursor]) {
+            value = value &* 10 &+ UInt64(bytes[cursor] &- 0x30)
+            cursor += 1
         }
+        index = cursor
+        guard cursor > start else { throw error("bad \(what)") }
+        guard cursor - start <= 19, value <= limit else { throw error("\(what) out of range") }
         return value
     }
 

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A `name-addr` or `addr-spec` with header parameters (RFC 3261 §20.10, §20.20, §20.39):
 /// the shape of From, To, Contact, Route, Record-Route, Reply-To, Refer-To and Referred-By.
 public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
@@ -131,11 +139,12 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
         if hasAngle {
             scanner.index += 1  // '<'
             let uriStart = scanner.index
-            guard let close = UnsafeBufferPointer(rebasing: bytes[uriStart..<scanner.end]).firstIndex(of: ASCII.greaterThan) else {
-                throw scanner.error("missing '>'")
-            }
-            scanner.index = uriStart + close + 1
-            uri = try URI.parse(scanner.subScanner(uriStart..<(uriStart + close)))
+            guard let base = bytes.baseAddress, uriStart < scanner.end,
+                  let found = memchr(base + uriStart, Int32(ASCII.greaterThan), scanner.end - uriStart)
+            else { throw scanner.error("missing '>'") }
+            let close = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            scanner.index = close + 1
+            uri = try URI.parse(scanner.subScanner(uriStart..<close))
         } else {
             // addr-spec: parameters after it belong to the header (RFC 3261 §20.10).
             while let byte = scanner.peek(), byte != ASCII.semicolon, byte != ASCII.comma, !ASCII.isWhitespace(byte) {

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A SIP or SIPS URI (RFC 3261 §19.1): `sip:user:password@host:port;params?headers`.
 ///
 /// The URI keeps the text it was written in (a view into the message it came from) and
@@ -145,6 +153,8 @@ extension SIPURI {
         let bytes = scanner.bytes
         var index = scanner.index
         let end = scanner.end
+        // Escapes are rare: look for '%' once, and check escapes part by part only if found.
+        let hasEscapes = bytes.baseAddress.map { memchr($0 + index, Int32(ASCII.percent), end - index) != nil } ?? false
         var userRange: Range<Int>? = nil, passwordRange: Range<Int>? = nil
 
         // userinfo = ( user / telephone-subscriber ) [ ":" password ] "@". Scan it as if it
@@ -158,12 +168,10 @@ extension SIPURI {
         }
         if cursor < end, bytes[cursor] == ASCII.at {
             guard userEnd > index else { throw .malformedURI("empty user part") }
-            try validateEscapes(bytes, index..<cursor)
+            if hasEscapes { try validateEscapes(bytes, index..<cursor) }
             userRange = index..<userEnd
             if let passwordEnd { passwordRange = (userEnd + 1)..<passwordEnd }
             index = cursor + 1
-        } else if let at = bytes[cursor..<end].firstIndex(of: ASCII.at), !bytes[cursor..<at].contains(ASCII.question) {
-            throw .malformedURI("invalid character in user part")
         }
 
         // hostport (RFC 3261 §25.1; IPv6 references per RFC 5118).
@@ -182,22 +190,23 @@ extension SIPURI {
             // hostname = *( domainlabel "." ) toplabel [ "." ], or an IPv4 address: labels of
             // letters, digits and inner '-' (underscores tolerated, as seen in the wild).
             var labelStart = index
-            let hostEnd = CharacterClass.hostName.span(bytes, from: index, to: end)
-            while index < hostEnd {
-                if bytes[index] == UInt8(ascii: ".") {
-                    guard index > labelStart else { throw .malformedURI("empty host label") }
-                    guard bytes[labelStart] != UInt8(ascii: "-"), bytes[index - 1] != UInt8(ascii: "-") else {
-                        throw .malformedURI("host label starts or ends with '-'")
-                    }
-                    labelStart = index + 1
+            while true {
+                index = CharacterClass.hostLabel.span(bytes, from: index, to: end)
+                let followedByDot = index < end && bytes[index] == UInt8(ascii: ".")
+                if index == labelStart {
+                    // Only the empty "label" after a final dot (`example.com.`) is allowed.
+                    if labelStart == hostStart { throw .malformedURI("missing host") }
+                    if followedByDot { throw .malformedURI("empty host label") }
+                    break
                 }
+                if bytes[labelStart] == UInt8(ascii: "-") || bytes[index - 1] == UInt8(ascii: "-") {
+                    throw .malformedURI("host label starts or ends with '-'")
+                }
+                guard followedByDot else { break }
                 index += 1
+                labelStart = index
             }
-            guard index > hostStart else { throw .malformedURI("missing host") }
-            // The last label (toplabel) may not start or end with '-' either.
-            if labelStart < index, bytes[labelStart] == UInt8(ascii: "-") || bytes[index - 1] == UInt8(ascii: "-") {
-                throw .malformedURI("host label starts or ends with '-'")
-            }
+
         }
         let hostRange = hostStart..<index
         var port: UInt16? = nil
@@ -220,12 +229,12 @@ extension SIPURI {
             let nameStart = index
             index = CharacterClass.param.span(bytes, from: index, to: end)
             guard index > nameStart else { throw .malformedURI("empty URI parameter name") }
-            try validateEscapes(bytes, nameStart..<index)
+            if hasEscapes { try validateEscapes(bytes, nameStart..<index) }
             if index < end, bytes[index] == ASCII.equals {
                 index += 1
                 let valueStart = index
                 index = CharacterClass.param.span(bytes, from: index, to: end)
-                try validateEscapes(bytes, valueStart..<index)
+                if hasEscapes { try validateEscapes(bytes, valueStart..<index) }
             }
         }
 
@@ -242,7 +251,7 @@ extension SIPURI {
                 index += 1
                 let valueStart = index
                 while index < end, ASCII.has(bytes[index], .uriHeader) || bytes[index] == ASCII.at { index += 1 }
-                try validateEscapes(bytes, valueStart..<index)
+                if hasEscapes { try validateEscapes(bytes, valueStart..<index) }
             } while index < end && bytes[index] == ASCII.ampersand
         }
         guard index == end else {

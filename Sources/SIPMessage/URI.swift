@@ -39,6 +39,13 @@ public enum URI: Hashable, Sendable, CustomStringConvertible {
     static func parse(_ scanner: ByteScanner) throws(SIPParseError) -> URI {
         let bytes = scanner.bytes
         let range = scanner.index..<scanner.end
+        // Fast path for the scheme nearly every URI here has: "sip:" in any case.
+        if range.count > 4, bytes[range.lowerBound + 3] == ASCII.colon,
+           bytes[range.lowerBound] | 0x20 == UInt8(ascii: "s"), bytes[range.lowerBound + 1] | 0x20 == UInt8(ascii: "i"),
+           bytes[range.lowerBound + 2] | 0x20 == UInt8(ascii: "p") {
+            return .sip(try SIPURI.parse(scanner.subScanner((range.lowerBound + 4)..<range.upperBound),
+                                         uriStart: range.lowerBound, secure: false))
+        }
         guard let colon = schemeEnd(bytes, range) else {
             throw .malformedURI("missing scheme in '\(bytes.string(range).prefix(80))'")
         }
