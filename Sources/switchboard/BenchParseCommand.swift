@@ -26,7 +26,18 @@ struct BenchParseCommand: ParsableCommand {
     @Flag(help: "Also serialize each parsed message back to bytes.")
     var roundtrip = false
 
+    @Option(help: "Write the built-in corpus to this directory (one .sip file per message) and exit.")
+    var writeCorpus: String?
+
     func run() throws {
+        if let writeCorpus {
+            try FileManager.default.createDirectory(atPath: writeCorpus, withIntermediateDirectories: true)
+            for (name, text) in ParseCorpus.messages {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: writeCorpus).appendingPathComponent(name + ".sip"))
+            }
+            print("wrote \(ParseCorpus.messages.count) messages to \(writeCorpus)")
+            return
+        }
         let corpus = try loadCorpus()
         guard !corpus.isEmpty else { throw ValidationError("no parseable messages in the corpus") }
         let names = corpus.map(\.name).joined(separator: ", ")

@@ -1,13 +1,13 @@
 import ArgumentParser
 
 /// The `switchboard` command line. `serve`, `check`, `simulate`, `graph` and `mailbox`
-/// arrive with the issues that build them; today it has `bench`.
+/// arrive with the issues that build them; today it has `bench` and `sip-check`.
 @main
 struct SwitchboardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard",
         abstract: "Switchboard: a SIP IVR and call-routing engine.",
-        subcommands: [BenchCommand.self]
+        subcommands: [BenchCommand.self, SIPCheckCommand.self]
     )
 }
 
