@@ -17,7 +17,7 @@ let package = Package(
         .target(name: "SIPMessage"),
         /// Session descriptions (RFC 8866) and offer/answer (RFC 3264).
         .target(name: "SDP"),
-        /// The command-line tool: `check`, `bench`, later `serve`, `simulate`, `graph`, `mailbox`.
+        /// The command-line tool: `bench`, `sip-check`; later `serve`, `check`, `simulate`, `graph`, `mailbox`.
         .executableTarget(
             name: "switchboard",
             dependencies: [
@@ -26,11 +26,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        /// Helpers shared by the test targets (a seeded generator for mutation tests).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "SIPMessageTests",
-            dependencies: ["SIPMessage"]
+            dependencies: ["SIPMessage", "TestSupport"]
         ),
-        .testTarget(name: "SDPTests", dependencies: ["SDP"]),
+        .testTarget(name: "SDPTests", dependencies: ["SDP", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

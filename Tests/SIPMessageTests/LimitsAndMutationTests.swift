@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SIPMessage
+import TestSupport
 
 // MARK: - Limits
 
@@ -139,20 +140,6 @@ struct PathologicalInputTests {
 }
 
 // MARK: - Seeded mutation test
-
-/// SplitMix64 (Steele, Lea, Flood 2014): a deterministic generator, so every run mutates the
-/// fixtures the same way and a failure reproduces from the seed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Byte- and line-level mutations aimed at the SIP grammar's separators and numbers.
 struct SIPMutator {
