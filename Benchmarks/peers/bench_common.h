@@ -20,8 +20,9 @@
  *       Parse one message with the library, decode the headers, return a checksum
  *       (>= 0) depending on the decoded values, or -1 if the message does not parse.
  *   static int describe(const char *name, const char *buf, size_t len, FILE *out);
- *       Print one line with the decoded values (for checking); return 0 if OK,
- *       -1 (after printing why) if the message does not parse or lacks a header.
+ *       Print to `out` one line with the decoded values (for checking); return 0 if
+ *       OK, or -1 after printing to stderr why the message does not parse or lacks
+ *       a header.
  *   #define PARSER_NAME "..."
  */
 #ifndef BENCH_COMMON_H
@@ -72,7 +73,8 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 }
 
 /* Reads the regular files of `dir` (sorted by name) into `*out`; checks that each
- * parses and prints its decoded values to stderr; returns the number kept. */
+ * parses (a failure is explained on stderr and the file skipped); returns the
+ * number kept. */
 static size_t load_corpus(const char *dir, struct message **out)
 {
     struct dirent **entries;
@@ -83,6 +85,7 @@ static size_t load_corpus(const char *dir, struct message **out)
     }
     struct message *messages = calloc((size_t)n + 1, sizeof *messages);
     size_t count = 0;
+    FILE *sink = fopen("/dev/null", "w"); /* failures go to stderr; drop the rest */
     for (int i = 0; i < n; i++) {
         char path[4096];
         struct stat st;
@@ -97,7 +100,7 @@ static size_t load_corpus(const char *dir, struct message **out)
         if (f)
             fclose(f);
         bytes[len] = '\0';
-        if (describe(entries[i]->d_name, bytes, len, stderr) != 0 ||
+        if (describe(entries[i]->d_name, bytes, len, sink) != 0 ||
             parse_and_decode(bytes, len) < 0) {
             printf("skipping %s: not a message whose headers decode\n", entries[i]->d_name);
             free(bytes);
@@ -110,6 +113,7 @@ static size_t load_corpus(const char *dir, struct message **out)
         free(entries[i]);
     }
     free(entries);
+    fclose(sink);
     *out = messages;
     return count;
 }
@@ -139,7 +143,9 @@ static int compare_doubles(const void *a, const void *b)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: %s_parse DIR [--seconds S] [--rounds R]\n", PARSER_NAME);
+    fprintf(stderr, "usage: %s_parse DIR [--seconds S] [--rounds R]\n"
+                    "       %s_parse DIR --describe   (print the decoded values of each message)\n",
+            PARSER_NAME, PARSER_NAME);
     exit(2);
 }
 
@@ -148,9 +154,11 @@ static int bench_main(int argc, char **argv)
 {
     const char *dir = NULL;
     double seconds = 3;
-    int rounds = 5;
+    int rounds = 5, describe_all = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
+        if (strcmp(argv[i], "--describe") == 0)
+            describe_all = 1;
+        else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
             seconds = atof(argv[++i]);
         else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
             rounds = atoi(argv[++i]);
@@ -164,6 +172,11 @@ static int bench_main(int argc, char **argv)
 
     struct message *messages;
     size_t n = load_corpus(dir, &messages);
+    if (describe_all) {
+        for (size_t i = 0; i < n; i++)
+            describe(messages[i].name, messages[i].bytes, messages[i].len, stdout);
+        return n ? 0 : 1;
+    }
     if (n == 0) {
         fprintf(stderr, "%s: no parseable messages in %s\n", PARSER_NAME, dir);
         return 1;
@@ -172,6 +185,9 @@ static int bench_main(int argc, char **argv)
     for (size_t i = 0; i < n; i++)
         printf("%s%s", i ? ", " : "", messages[i].name);
     printf(")\n");
+    fflush(stdout);
+    /* Show once what the library decoded, so a run can be checked by eye. */
+    describe(messages[0].name, messages[0].bytes, messages[0].len, stderr);
 
     long checksum = 0;
     run_parses(messages, n, WARMUP_MESSAGES, &checksum); /* warm caches and tables */

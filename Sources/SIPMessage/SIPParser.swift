@@ -111,19 +111,25 @@ private struct MessageReader {
     mutating func nextLine() throws(SIPParseError) -> Range<Int> {
         let start = index
         let bytes = self.bytes
-        guard start < bytes.count, let base = bytes.baseAddress,
-              let found = memchr(base + start, Int32(ASCII.lf), bytes.count - start)
-        else { throw .incompleteHeaders }
-        let cursor = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-        index = cursor + 1
-        let contentEnd = cursor > start && bytes[cursor - 1] == ASCII.cr ? cursor - 1 : cursor
-        guard contentEnd - start <= limits.maxLineLength else { throw .lineTooLong(limit: limits.maxLineLength) }
-        // RFC 3261 §7: a CR appears only as part of the CRLF ending a line; a bare CR inside
-        // one would let a next hop that splits lines at CR see a header we did not.
-        if contentEnd > start, memchr(base + start, Int32(ASCII.cr), contentEnd - start) != nil {
-            throw .badHeaderLine("bare CR inside a line")
+        // The line ends at the first CR or LF. Other control characters may appear inside it
+        // (HTAB as whitespace, any of them escaped in a quoted-pair, RFC 3261 §25.1), so the
+        // scan for control characters continues past them.
+        var end = LineScanner.firstControl(bytes, from: start)
+        while end < bytes.count, bytes[end] != ASCII.cr, bytes[end] != ASCII.lf {
+            end = LineScanner.firstControl(bytes, from: end + 1)
         }
-        return start..<contentEnd
+        guard end < bytes.count else { throw .incompleteHeaders }
+        guard end - start <= limits.maxLineLength else { throw .lineTooLong(limit: limits.maxLineLength) }
+        switch bytes[end] {
+        case ASCII.lf:
+            index = end + 1  // A bare LF: accepted as a line end, as robust parsers do.
+        default:
+            // RFC 3261 §7: a CR appears only as part of the CRLF ending a line; a bare CR
+            // would let a next hop that splits lines at CR see a header we did not.
+            guard end + 1 < bytes.count, bytes[end + 1] == ASCII.lf else { throw .badHeaderLine("bare CR inside a line") }
+            index = end + 2
+        }
+        return start..<end
     }
 
     /// What one pass over the bytes finds: where the start line is, the header table, the body.
@@ -327,6 +333,26 @@ enum NameScanner {
             }
         }
         while cursor < end, bytes[cursor] > ASCII.space, bytes[cursor] != ASCII.colon { cursor += 1 }
+        return cursor
+    }
+}
+
+/// Finds line ends eight bytes at a time: a byte below 0x20 sets the high bit of
+/// `(w - 0x2020…) & ~w & 0x8080…`, and the lowest flagged byte is exactly the first one.
+enum LineScanner {
+    /// Index of the first byte below 0x20 at or after `start`, or `bytes.count`.
+    static func firstControl(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var cursor = start
+        let end = bytes.count
+        if let base = bytes.baseAddress {
+            while cursor + 8 <= end {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self))
+                let found = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
+                if found != 0 { return cursor + found.trailingZeroBitCount / 8 }
+                cursor += 8
+            }
+        }
+        while cursor < end, bytes[cursor] >= ASCII.space { cursor += 1 }
         return cursor
     }
 }
