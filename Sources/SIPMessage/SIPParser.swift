@@ -12,14 +12,15 @@ public struct SIPParser: Sendable {
     /// Bounds that keep any input from making memory or time grow without limit.
     public struct Limits: Sendable {
         /// Largest message accepted, start line to end of body.
-        public var maxMessageSize: Int
+        public let maxMessageSize: Int
         /// Most header lines accepted.
-        public var maxHeaderCount: Int
+        public let maxHeaderCount: Int
         /// Longest line (and longest unfolded header value) accepted.
-        public var maxLineLength: Int
+        public let maxLineLength: Int
 
+        /// Values are clamped to what the parser can address (offsets are 32-bit).
         public init(maxMessageSize: Int = 65_535, maxHeaderCount: Int = 256, maxLineLength: Int = 16_384) {
-            self.maxMessageSize = maxMessageSize
+            self.maxMessageSize = Swift.min(Swift.max(maxMessageSize, 0), Int(Int32.max) - 1)
             self.maxHeaderCount = maxHeaderCount
             self.maxLineLength = maxLineLength
         }
