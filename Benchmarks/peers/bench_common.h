@@ -14,7 +14,8 @@
  *   - each round is printed; the last line is `parse: N msgs/s, M ns/msg`
  *     for the median round (sorted[R/2]).
  *
- * The including file defines, before including this header:
+ * The including file defines PARSER_NAME ("sofia", "osip") before including this
+ * header, and these two functions:
  *
  *   static long parse_and_decode(const char *buf, size_t len);
  *       Parse one message with the library, decode the headers, return a checksum
@@ -23,7 +24,6 @@
  *       Print to `out` one line with the decoded values (for checking); return 0 if
  *       OK, or -1 after printing to stderr why the message does not parse or lacks
  *       a header.
- *   #define PARSER_NAME "..."
  */
 #ifndef BENCH_COMMON_H
 #define BENCH_COMMON_H
