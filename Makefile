@@ -6,6 +6,7 @@
 #   make test    the whole test suite, then a bounded fuzzing run
 #   make bench   release build, then `switchboard bench parse`
 #   make fuzz    libFuzzer on the SIP and SDP parsers for FUZZ_SECONDS (default 60)
+#   make bench-peers  the parse benchmark interleaved with Sofia-SIP's and oSIP2's (as root)
 
 SWIFT        ?= swift
 FUZZ_SECONDS ?= 60
@@ -14,7 +15,7 @@ FUZZ_SECONDS ?= 60
 DEB_PACKAGES := binutils git libc6-dev libcurl4 libedit2 libgcc-12-dev libncurses6 \
                 libstdc++-12-dev libxml2 libz3-dev pkg-config tzdata uuid-dev zlib1g-dev
 
-.PHONY: deps build run test bench fuzz clean
+.PHONY: deps build run test bench bench-peers fuzz clean
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -44,6 +45,10 @@ test: deps
 bench: deps
 	$(SWIFT) build -c release --product switchboard
 	.build/release/switchboard bench parse
+
+bench-peers: deps
+	$(SWIFT) build -c release --product switchboard
+	SWITCHBOARD_BIN=.build/release/switchboard Benchmarks/peers/run.sh
 
 # The harness is its own package (Fuzz/) so that the main build never links libFuzzer.
 # Corpus: the RFC 4475/5118 fixtures, copied so libFuzzer's additions stay out of the tree.
