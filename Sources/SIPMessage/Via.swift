@@ -134,10 +134,19 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
     static func parse(_ scanner: inout ByteScanner) throws(SIPParseError) -> Via {
         scanner.skipWhitespace()
         let start = scanner.index
-        let name = try scanner.token("protocol name")
-        guard scanner.consumeSeparator(ASCII.slash) else { throw scanner.error("expected '/' after protocol name") }
-        let version = try scanner.token("protocol version")
-        guard scanner.consumeSeparator(ASCII.slash) else { throw scanner.error("expected '/' after protocol version") }
+        let name: Range<Int>, version: Range<Int>
+        if scanner.end - start > 8, scanner.bytes.equalsIgnoringCase(start..<(start + 8), "sip/2.0/") {
+            // Nearly every Via starts so; the general path below handles spaces and others.
+            name = start..<(start + 3)
+            version = (start + 4)..<(start + 7)
+            scanner.index = start + 8
+            scanner.skipWhitespace()
+        } else {
+            name = try scanner.token("protocol name")
+            guard scanner.consumeSeparator(ASCII.slash) else { throw scanner.error("expected '/' after protocol name") }
+            version = try scanner.token("protocol version")
+            guard scanner.consumeSeparator(ASCII.slash) else { throw scanner.error("expected '/' after protocol version") }
+        }
         let transport = try scanner.token("transport")
         let beforeSpace = scanner.index
         scanner.skipWhitespace()
