@@ -9,9 +9,9 @@ struct ByteScanner {
     /// The storage's bytes; valid while the creator holds the storage's buffer pointer.
     let bytes: UnsafeBufferPointer<UInt8>
     var index: Int
-    let end: Int
+    private(set) var end: Int
     /// The header being scanned, for error messages.
-    let context: StaticString
+    private(set) var context: StaticString
 
     init(storage: ByteStorage, bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, context: StaticString) {
         self.storage = storage
@@ -37,7 +37,13 @@ struct ByteScanner {
 
     /// A scanner over `range` of the same buffer, for a part with its own grammar.
     func subScanner(_ range: Range<Int>, context: StaticString? = nil) -> ByteScanner {
-        ByteScanner(storage: storage, bytes: bytes, range: range, context: context ?? self.context)
+        // A copy, not a new scanner from `storage`: reading the unowned reference into a
+        // strong one would cost a retain and a release.
+        var scanner = self
+        scanner.index = range.lowerBound
+        scanner.end = range.upperBound
+        if let context { scanner.context = context }
+        return scanner
     }
 
     /// The bytes of `range` as a slice sharing `base`.

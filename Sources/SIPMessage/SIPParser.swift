@@ -109,6 +109,7 @@ private struct MessageReader {
 
     /// The next line's content range (without CR LF) and moves past its terminator.
     /// Lines end in CRLF; a bare LF is accepted too, as robust implementations do.
+    @inline(__always)
     mutating func nextLine() throws(SIPParseError) -> Range<Int> {
         let start = index
         let bytes = self.bytes
@@ -205,6 +206,7 @@ private struct MessageReader {
     }
 
     /// `name HCOLON value`, HCOLON = *( SP / HTAB ) ":" SWS (RFC 3261 §25.1).
+    @inline(__always)
     func parseHeaderLine(_ line: Range<Int>) throws(SIPParseError) -> SIPHeaders.Field {
         let bytes = readOnly
         var cursor = NameScanner.end(bytes, from: line.lowerBound, to: line.upperBound)
