@@ -123,6 +123,27 @@ public struct SIPHeaders: Sendable {
         }
     }
 
+    /// The position of the only line with this known name; nil when there is none, an
+    /// error when there are several (for headers that may appear once).
+    @inline(__always)
+    func onlyIndex(of known: HeaderName.Known, context: StaticString) throws(SIPParseError) -> Int? {
+        var found: Int? = nil
+        for index in fields.indices where fields[index].known == known {
+            if found != nil { throw .duplicateHeader(context.description) }
+            found = index
+        }
+        return found
+    }
+
+    /// Decodes the value of the line at `index` with `decode`, which may keep slices of it.
+    @inline(__always)
+    func decodeField<T>(at index: Int, context: StaticString, _ decode: (inout ByteScanner) throws(SIPParseError) -> T) throws(SIPParseError) -> T {
+        try withExtendedLifetime(storage) { () throws(SIPParseError) -> T in
+            var scanner = ByteScanner(storage: storage, bytes: storage.bytes, range: fields[index].valueRange, context: context)
+            return try decode(&scanner)
+        }
+    }
+
     @inline(__always)
     private func matches(_ field: Field, _ name: HeaderName) -> Bool {
         if field.known != name.known { return false }

@@ -175,19 +175,15 @@ extension SIPMessage {
     /// Decodes a header that must appear exactly once.
     @inline(__always)
     private func single<T>(_ name: HeaderName.Known, _ context: StaticString, _ decode: (inout ByteScanner) throws(SIPParseError) -> T) throws(SIPParseError) -> T {
-        guard let value = try optionalSingle(name, context, decode) else { throw .missingHeader(context.description) }
-        return value
+        guard let index = try headers.onlyIndex(of: name, context: context) else { throw .missingHeader(context.description) }
+        return try headers.decodeField(at: index, context: context, decode)
     }
 
     /// Decodes a header that may appear at most once; a second line is an error.
     @inline(__always)
     private func optionalSingle<T>(_ name: HeaderName.Known, _ context: StaticString, _ decode: (inout ByteScanner) throws(SIPParseError) -> T) throws(SIPParseError) -> T? {
-        var result: T? = nil
-        try headers.withKnownValueScanners(name, context: context) { scanner throws(SIPParseError) in
-            if result != nil { throw .duplicateHeader(context.description) }
-            result = try decode(&scanner)
-        }
-        return result
+        guard let index = try headers.onlyIndex(of: name, context: context) else { return nil }
+        return try headers.decodeField(at: index, context: context, decode)
     }
 
     private func addressList(_ name: HeaderName.Known, _ context: StaticString) throws(SIPParseError) -> [NameAddress] {
