@@ -347,10 +347,20 @@ enum LineScanner {
     static func firstControl(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var cursor = start
         let end = bytes.count
+        @inline(__always) func controls(_ word: UInt64) -> UInt64 {
+            (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
+        }
         if let base = bytes.baseAddress {
-            while cursor + 8 <= end {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self))
-                let found = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
+            // Two words per step: header lines are mostly 30–80 bytes long.
+            while cursor + 16 <= end {
+                let first = controls(UInt64(littleEndian: UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self)))
+                let second = controls(UInt64(littleEndian: UnsafeRawPointer(base + cursor + 8).loadUnaligned(as: UInt64.self)))
+                if first != 0 { return cursor + first.trailingZeroBitCount / 8 }
+                if second != 0 { return cursor + 8 + second.trailingZeroBitCount / 8 }
+                cursor += 16
+            }
+            if cursor + 8 <= end {
+                let found = controls(UInt64(littleEndian: UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self)))
                 if found != 0 { return cursor + found.trailingZeroBitCount / 8 }
                 cursor += 8
             }
