@@ -95,7 +95,9 @@ public enum OfferAnswer {
         // RFC 3264 §8.2: a stream offered with port 0 is answered with port 0.
         if media.port == 0 { return .disabledByOfferer }
         if media.mediaType.lowercased() != "audio" { return .notAudio(mediaType: media.mediaType) }
-        // Plain RTP only: SRTP (RTP/SAVP, RTP/SAVPF, UDP/TLS/RTP/SAVPF) is not implemented yet.
+        // We speak plain RTP; a stream on any other profile (the SRTP ones RTP/SAVP, RTP/SAVPF,
+        // UDP/TLS/RTP/SAVPF included) is refused with port 0, as RFC 3264 §6 allows, and the
+        // call goes on with the streams we can take (docs/sdp.md).
         let proto = media.proto.uppercased()
         if proto != "RTP/AVP" && proto != "RTP/AVPF" { return .unsupportedTransport(proto: media.proto) }
         return nil

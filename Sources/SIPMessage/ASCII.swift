@@ -134,14 +134,3 @@ extension UnsafeBufferPointer<UInt8> {
         return true
     }
 }
-
-extension String {
-    /// Runs `body` over this string's UTF-8 bytes without copying when they are contiguous.
-    @inline(__always) func withBytes<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
-        var copy = self
-        let result: Result<R, E> = copy.withUTF8 { buffer in
-            do throws(E) { return .success(try body(buffer)) } catch { return .failure(error) }
-        }
-        return try result.get()
-    }
-}

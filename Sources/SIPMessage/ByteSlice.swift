@@ -98,8 +98,6 @@ final class ByteStorage: ManagedBuffer<Int, UInt8> {
 struct TextBuilder {
     var bytes: [UInt8] = []
 
-    var position: Int { bytes.count }
-
     mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
     mutating func append(_ byte: UInt8) { bytes.append(byte) }
 

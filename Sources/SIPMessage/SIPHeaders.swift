@@ -98,20 +98,9 @@ public struct SIPHeaders: Sendable {
         fields.reduce(0) { $0 + (matches($1, name) ? 1 : 0) }
     }
 
-    /// Calls `body` with a scanner over the value of each line named `name`, in order;
-    /// typed values decoded by `body` keep a reference to the arena instead of copying.
-    @inline(__always)
-    func withValueScanners(_ name: HeaderName, context: StaticString, _ body: (inout ByteScanner) throws(SIPParseError) -> Void) throws(SIPParseError) {
-        try withExtendedLifetime(storage) { () throws(SIPParseError) in
-            let bytes = storage.bytes
-            for index in fields.indices where Self.matches(fields[index], name, in: bytes) {
-                var scanner = ByteScanner(storage: storage, bytes: bytes, range: fields[index].valueRange, context: context)
-                try body(&scanner)
-            }
-        }
-    }
-
-    /// `withValueScanners` for a known header: fields are told apart by their code alone.
+    /// Calls `body` with a scanner over the value of each line of the known header `known`,
+    /// in order; typed values decoded by `body` keep a reference to the bytes instead of
+    /// copying them. Fields are told apart by their header code alone.
     @inline(__always)
     func withKnownValueScanners(_ known: HeaderName.Known, context: StaticString, _ body: (inout ByteScanner) throws(SIPParseError) -> Void) throws(SIPParseError) {
         try withExtendedLifetime(storage) { () throws(SIPParseError) in
