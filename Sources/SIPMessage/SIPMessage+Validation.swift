@@ -11,11 +11,10 @@ extension SIPMessage {
     /// - Content-Length, when present, equals the body length; Content-Type is well-formed.
     public func validate() throws(SIPParseError) {
         let version = self.version
-        guard version.utf8.count == 7, version.uppercased() == SIPMessage.version else {
+        guard version.caseInsensitiveEquals(SIPMessage.version) else {
             throw .unsupportedVersion(version)
         }
-        _ = try topVia()
-        _ = try vias()
+        guard try !vias().isEmpty else { throw .missingHeader("Via") }
         _ = try from()
         _ = try to()
         _ = try callID()

@@ -105,8 +105,6 @@ private struct MessageReader {
         self.limits = limits
     }
 
-    private var readOnly: UnsafeBufferPointer<UInt8> { bytes }
-
     /// The next line's content range (without CR LF) and moves past its terminator.
     /// Lines end in CRLF; a bare LF is accepted too, as robust implementations do.
     @inline(__always)
@@ -208,7 +206,6 @@ private struct MessageReader {
     /// `name HCOLON value`, HCOLON = *( SP / HTAB ) ":" SWS (RFC 3261 §25.1).
     @inline(__always)
     func parseHeaderLine(_ line: Range<Int>) throws(SIPParseError) -> SIPHeaders.Field {
-        let bytes = readOnly
         var cursor = NameScanner.end(bytes, from: line.lowerBound, to: line.upperBound)
         let nameEnd = cursor
         guard nameEnd > line.lowerBound else { throw .badHeaderLine("invalid header name") }
@@ -231,29 +228,36 @@ private struct MessageReader {
                                 valueStart: Int32(cursor), valueEnd: Int32(valueEnd))
     }
 
-    /// Content-Length = 1*DIGIT (RFC 3261 §20.14), bounded by the message size limit.
-    /// The value may still hold the line ends of a folded line, which count as whitespace.
+    /// Content-Length (RFC 3261 §20.14), bounded by the message size limit.
     func parseContentLength(_ range: Range<Int>) throws(SIPParseError) -> Int {
-        let bytes = readOnly
-        var value = 0, digits = 0
-        for index in range {
-            let byte = bytes[index]
-            if ASCII.isDigit(byte) {
-                guard digits == 0 || ASCII.isDigit(bytes[index - 1]) else {
-                    throw .badHeaderValue(header: "Content-Length", reason: "unexpected character")
-                }
-                value = value * 10 + Int(byte - 0x30)
-                digits += 1
-                if value > limits.maxMessageSize { throw .badHeaderValue(header: "Content-Length", reason: "length out of range") }
-            } else if !(ASCII.isWhitespace(byte) || byte == ASCII.cr || byte == ASCII.lf) {
-                throw .badHeaderValue(header: "Content-Length", reason: "unexpected character")
-            }
+        guard let value = ContentLengthValue.parse(bytes, range, limit: limits.maxMessageSize) else {
+            throw .badHeaderValue(header: "Content-Length", reason: "bad length")
         }
-        guard digits > 0 else { throw .badHeaderValue(header: "Content-Length", reason: "bad length") }
+        guard value <= limits.maxMessageSize else { throw .badHeaderValue(header: "Content-Length", reason: "length out of range") }
         return value
     }
+}
 
-
+/// The value of a Content-Length header as the parser and the stream framer both read it:
+/// `*LWS 1*DIGIT *LWS` (RFC 3261 §20.14), where the line ends of a folded value still in the
+/// bytes count as whitespace (§7.3.1).
+enum ContentLengthValue {
+    /// The number, or a value just past `limit` when it is larger (the exact figure no
+    /// longer matters then); nil when the text is not a number.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, limit: Int) -> Int? {
+        func isSpace(_ byte: UInt8) -> Bool { ASCII.isWhitespace(byte) || byte == ASCII.cr || byte == ASCII.lf }
+        var index = range.lowerBound
+        while index < range.upperBound, isSpace(bytes[index]) { index += 1 }
+        var value = 0
+        let digitsStart = index
+        while index < range.upperBound, ASCII.isDigit(bytes[index]) {
+            if value <= limit { value = value * 10 + Int(bytes[index] - 0x30) }
+            index += 1
+        }
+        let hasDigits = index > digitsStart
+        while index < range.upperBound, isSpace(bytes[index]) { index += 1 }
+        return hasDigits && index == range.upperBound ? value : nil
+    }
 }
 
 /// The Request-Line and Status-Line (RFC 3261 §7.1, §7.2).

@@ -137,23 +137,12 @@ public struct SIPStreamFramer: Sendable {
         return length
     }
 
-    /// `*WS ":" *LWS 1*DIGIT *LWS`, where line ends count as whitespace.
+    /// `*WS ":"` then the value (see `ContentLengthValue`); past `limit` the message is too large.
     private static func lengthValue(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, limit: Int) -> Result<Int, SIPParseError> {
-        func isSpace(_ byte: UInt8) -> Bool { ASCII.isWhitespace(byte) || byte == ASCII.cr || byte == ASCII.lf }
         var index = range.lowerBound
-        while index < range.upperBound, isSpace(bytes[index]) { index += 1 }
+        while index < range.upperBound, ASCII.isWhitespace(bytes[index]) { index += 1 }
         guard index < range.upperBound, bytes[index] == ASCII.colon else { return .failure(.badHeaderLine("missing colon")) }
-        index += 1
-        while index < range.upperBound, isSpace(bytes[index]) { index += 1 }
-        var value = 0, digits = 0
-        while index < range.upperBound, ASCII.isDigit(bytes[index]) {
-            // Past the limit the exact number no longer matters: the message is too large.
-            if value <= limit { value = value * 10 + Int(bytes[index] - 0x30) }
-            digits += 1
-            index += 1
-        }
-        while index < range.upperBound, isSpace(bytes[index]) { index += 1 }
-        guard digits > 0, index == range.upperBound else {
+        guard let value = ContentLengthValue.parse(bytes, (index + 1)..<range.upperBound, limit: limit) else {
             return .failure(.badHeaderValue(header: "Content-Length", reason: "bad length"))
         }
         return value > limit ? .failure(.messageTooLarge(limit: limit)) : .success(value)
