@@ -7,22 +7,53 @@ let package = Package(
     products: [
         .library(name: "SIPMessage", targets: ["SIPMessage"]),
         .library(name: "SDP", targets: ["SDP"]),
+        .library(name: "SIPTransport", targets: ["SIPTransport"]),
         .executable(name: "switchboard", targets: ["switchboard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         /// SIP syntax: message model, URIs, typed headers, parser, serializer (RFC 3261 §7, §19, §20, §25).
         .target(name: "SIPMessage"),
         /// Session descriptions (RFC 8866) and offer/answer (RFC 3264).
         .target(name: "SDP"),
+        /// UDP/TCP listeners and connections on SwiftNIO, stream framing, response routing
+        /// (RFC 3261 §18, RFC 3581), stateless salvage of unparsable requests.
+        .target(
+            name: "SIPTransport",
+            dependencies: [
+                "SIPMessage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        /// The application: wires transport, transactions and the transaction user together.
+        .target(
+            name: "Switchboard",
+            dependencies: [
+                "SIPMessage",
+                "SDP",
+                "SIPTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         /// The command-line tool: `bench`, `sip-check`; later `serve`, `check`, `simulate`, `graph`, `mailbox`.
         .executableTarget(
             name: "switchboard",
             dependencies: [
                 "SIPMessage",
                 "SDP",
+                "Switchboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -33,6 +64,9 @@ let package = Package(
             dependencies: ["SIPMessage", "TestSupport"]
         ),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "TestSupport"]),
+        .testTarget(name: "SIPTransportTests", dependencies: ["SIPTransport", "TestSupport"]),
+        .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "SIPTransport", "TestSupport"],
+                    resources: [.copy("Scenarios")]),
     ],
     swiftLanguageModes: [.v6]
 )

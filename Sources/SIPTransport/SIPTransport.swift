@@ -1,0 +1,246 @@
+import Logging
+import NIOCore
+import NIOPosix
+import SIPMessage
+
+/// SIP over UDP and TCP on SwiftNIO (RFC 3261 §18).
+///
+/// Every socket and connection lives on one event loop, and everything the transport
+/// reports arrives on that loop, so the layers above need no locks. Methods other than
+/// `start`/`stop` must be called on `eventLoop`.
+public final class SIPTransport: @unchecked Sendable {
+    /// A socket the transport listens on, with the port actually bound.
+    public struct Listener: Sendable, CustomStringConvertible {
+        public let transport: TransportProtocol
+        public let address: SocketAddress
+        public var description: String { "\(transport.rawValue) \(address)" }
+    }
+
+    public let eventLoop: EventLoop
+    public let configuration: SIPTransportConfiguration
+    let logger: Logger
+    private let onInbound: (InboundEvent) -> Void
+    private let parser: SIPParser
+
+    /// Counters; read on the event loop.
+    public internal(set) var stats = TransportStats()
+    let connections = ConnectionTable()
+    private var udpChannels: [Channel] = []
+    private var serverChannels: [Channel] = []
+    private var dirtyUDP: Set<Int> = []
+    private var dirtyStreams: [ObjectIdentifier: Channel] = [:]
+    private var pendingConnects: [ConnectionTable.RemoteKey: [ByteBuffer]] = [:]
+    public private(set) var listeners: [Listener] = []
+
+    /// `onInbound` is called on `eventLoop` for every message, rejected message, send
+    /// failure and end of a read batch.
+    public init(configuration: SIPTransportConfiguration, eventLoop: EventLoop, logger: Logger,
+                onInbound: @escaping (InboundEvent) -> Void) {
+        self.configuration = configuration
+        self.eventLoop = eventLoop
+        self.logger = logger
+        self.onInbound = onInbound
+        let limits = SIPParser.Limits(maxMessageSize: configuration.maxMessageSize)
+        self.parser = SIPParser(limits: limits)
+    }
+
+    func deliver(_ event: InboundEvent) { onInbound(event) }
+
+    // MARK: Starting and stopping
+
+    /// Binds every configured address. For an address with port 0 listening on both UDP
+    /// and TCP, the TCP socket takes the port the UDP socket was given.
+    public func start() async throws {
+        for address in configuration.listen {
+            var port = address.port
+            for kind in address.transports {
+                let bound: Listener
+                switch kind {
+                case .udp: bound = try await bindUDP(host: address.host, port: port)
+                case .tcp: bound = try await bindStream(host: address.host, port: port, kind: .tcp)
+                case .tls: throw TransportError.tlsNotConfigured
+                }
+                if port == 0 { port = bound.address.port ?? 0 }
+                try await eventLoop.submit { self.listeners.append(bound) }.get()
+            }
+        }
+    }
+
+    /// Closes every listener and connection.
+    public func stop() async {
+        let channels = try? await eventLoop.submit { self.udpChannels + self.serverChannels + self.connections.allChannels }.get()
+        for channel in channels ?? [] {
+            try? await channel.close()
+        }
+    }
+
+    private func bindUDP(host: String, port: Int) async throws -> Listener {
+        let index = try await eventLoop.submit { self.udpChannels.count }.get()
+        let parser = self.parser
+        let channel = try await DatagramBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+            .channelOption(.maxMessagesPerRead, value: 16)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(DatagramHandler(transport: self, listener: index, parser: parser))
+                }
+            }
+            .bind(host: host, port: port).get()
+        try await eventLoop.submit { self.udpChannels.append(channel) }.get()
+        return Listener(transport: .udp, address: try channel.localAddress ?? SocketAddress(ipAddress: host, port: port))
+    }
+
+    private func bindStream(host: String, port: Int, kind: TransportProtocol) async throws -> Listener {
+        let channel = try await ServerBootstrap(group: eventLoop)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try self.acceptStream(channel, kind: kind)
+                }
+            }
+            .bind(host: host, port: port).get()
+        try await eventLoop.submit { self.serverChannels.append(channel) }.get()
+        return Listener(transport: kind, address: try channel.localAddress ?? SocketAddress(ipAddress: host, port: port))
+    }
+
+    /// Sets up an accepted connection, or closes it when the connection limit is reached.
+    private func acceptStream(_ channel: Channel, kind: TransportProtocol) throws {
+        guard connections.count < configuration.maxConnections else {
+            stats.connectionsRefused += 1
+            channel.close(promise: nil)
+            return
+        }
+        stats.connectionsAccepted += 1
+        try addStreamHandlers(channel, kind: kind)
+    }
+
+    private func addStreamHandlers(_ channel: Channel, kind: TransportProtocol) throws {
+        let handler = StreamHandler(transport: self, id: connections.makeID(), kind: kind, parser: parser)
+        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: configuration.idleTimeout))
+        try channel.pipeline.syncOperations.addHandler(handler)
+    }
+
+    // MARK: Sending
+
+    /// Queues `message` for `destination`; `flush()` sends what is queued (a read batch
+    /// ends with `.readBatchComplete`, the natural moment to flush).
+    public func send(_ message: SIPMessage, to destination: ResponseDestination) {
+        let bytes = message.serialized()
+        var buffer = ByteBufferAllocator().buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        send(buffer, to: destination)
+    }
+
+    /// Queues raw bytes for `destination`.
+    public func send(_ buffer: ByteBuffer, to destination: ResponseDestination) {
+        switch destination.transport {
+        case .udp: sendDatagram(buffer, to: destination)
+        case .tcp, .tls: sendStream(buffer, to: destination)
+        }
+    }
+
+    /// Sends everything queued since the last flush.
+    public func flush() {
+        for index in dirtyUDP { udpChannels[index].flush() }
+        dirtyUDP.removeAll(keepingCapacity: true)
+        for channel in dirtyStreams.values { channel.flush() }
+        dirtyStreams.removeAll(keepingCapacity: true)
+    }
+
+    private func sendDatagram(_ buffer: ByteBuffer, to destination: ResponseDestination) {
+        guard let address = try? SocketAddress(ipAddress: destination.host, port: destination.port),
+              let index = udpChannelIndex(for: address, preferred: destination.listener) else {
+            failed(destination)
+            return
+        }
+        stats.datagramsSent += 1
+        let promise = eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenFailure { [self] _ in failed(destination) }
+        udpChannels[index].write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: promise)
+        dirtyUDP.insert(index)
+    }
+
+    /// The UDP socket to send from: the one the request came in on when it can reach the
+    /// address family, otherwise the first that can.
+    private func udpChannelIndex(for address: SocketAddress, preferred: Int) -> Int? {
+        if udpChannels.indices.contains(preferred), udpChannels[preferred].localAddress?.protocol == address.protocol {
+            return preferred
+        }
+        return udpChannels.firstIndex { $0.localAddress?.protocol == address.protocol }
+    }
+
+    private func sendStream(_ buffer: ByteBuffer, to destination: ResponseDestination) {
+        stats.streamMessagesSent += 1
+        if let id = destination.connection, let channel = connections.channel(id) {
+            write(buffer, on: channel, destination: destination)
+            return
+        }
+        guard let address = try? SocketAddress(ipAddress: destination.host, port: destination.port) else {
+            failed(destination)
+            return
+        }
+        if let channel = connections.channel(to: address, kind: destination.transport) {
+            write(buffer, on: channel, destination: destination)
+            return
+        }
+        guard destination.transport == .tcp else {
+            failed(destination)   // outgoing TLS needs a client context (not configured)
+            return
+        }
+        connect(to: address, sending: buffer, destination: destination)
+    }
+
+    private func write(_ buffer: ByteBuffer, on channel: Channel, destination: ResponseDestination) {
+        let promise = eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenFailure { [self] _ in failed(destination) }
+        channel.write(buffer, promise: promise)
+        dirtyStreams[ObjectIdentifier(channel)] = channel
+    }
+
+    /// Opens a TCP connection (RFC 3261 §18.1.1, §18.2.2 when the request's connection
+    /// has closed); messages for the same peer wait for it instead of opening more.
+    private func connect(to address: SocketAddress, sending buffer: ByteBuffer, destination: ResponseDestination) {
+        let key = ConnectionTable.RemoteKey(kind: .tcp, address: address)
+        if pendingConnects[key] != nil {
+            pendingConnects[key]?.append(buffer)
+            return
+        }
+        pendingConnects[key] = [buffer]
+        ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(5))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try self.addStreamHandlers(channel, kind: .tcp) }
+            }
+            .connect(to: address)
+            .whenComplete { [self] result in
+                let queued = pendingConnects.removeValue(forKey: key) ?? []
+                switch result {
+                case .success(let channel):
+                    for buffer in queued { write(buffer, on: channel, destination: destination) }
+                    channel.flush()
+                case .failure:
+                    for _ in queued { failed(destination) }
+                }
+            }
+    }
+
+    private func failed(_ destination: ResponseDestination) {
+        stats.sendFailures += 1
+        deliver(.sendFailed(destination))
+    }
+}
+
+/// Failures of the transport itself.
+public enum TransportError: Error, CustomStringConvertible {
+    case tlsNotConfigured
+
+    public var description: String {
+        switch self {
+        case .tlsNotConfigured: return "a tls: listen address needs a certificate and key (--tls-certificate, --tls-key)"
+        }
+    }
+}

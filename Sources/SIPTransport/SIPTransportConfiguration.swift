@@ -1,0 +1,25 @@
+import NIOCore
+
+/// What the transport listens on and the limits that keep one client from exhausting it.
+public struct SIPTransportConfiguration: Sendable {
+    /// Addresses to listen on; port 0 picks a free port (tests).
+    public var listen: [ListenAddress]
+    /// Largest message accepted on any transport (RFC 3261 §18.1.1 allows 65,535 on UDP).
+    public var maxMessageSize: Int
+    /// A stream connection with no traffic for this long is closed.
+    public var idleTimeout: TimeAmount
+    /// Stream connections accepted at once; more are closed as they arrive.
+    public var maxConnections: Int
+    /// Bytes a stream connection may buffer without completing a message.
+    public var maxBufferedBytes: Int { maxMessageSize }
+
+    public init(listen: [ListenAddress] = [ListenAddress(host: "0.0.0.0", port: 5060)],
+                maxMessageSize: Int = 65_535,
+                idleTimeout: TimeAmount = .seconds(180),
+                maxConnections: Int = 1_000) {
+        self.listen = listen
+        self.maxMessageSize = maxMessageSize
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
+    }
+}

@@ -1,0 +1,1 @@
+// wiring arrives with the transaction layer
