@@ -40,6 +40,7 @@ let package = Package(
                 "SIPMessage",
                 "SDP",
                 "SIPTransport",
+                "SIPTransaction",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -65,7 +66,7 @@ let package = Package(
         ),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "TestSupport"]),
         .testTarget(name: "SIPTransportTests", dependencies: ["SIPTransport", "TestSupport"]),
-        .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "SIPTransport", "TestSupport"],
+        .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "SIPTransport", "SIPTransaction", "TestSupport"],
                     resources: [.copy("Scenarios")]),
     ],
     swiftLanguageModes: [.v6]

@@ -28,6 +28,12 @@ public struct SIPStreamFramer: Sendable {
     /// Bytes received but not yet returned as a frame.
     public var bufferedCount: Int { buffer.count - start }
 
+    /// The first `count` bytes not yet returned as a frame: the start of the message being
+    /// framed, so a server can still answer a message the framer rejects (e.g. with `513`).
+    public func unframedPrefix(_ count: Int) -> [UInt8] {
+        Array(buffer[start..<min(buffer.count, start + count)])
+    }
+
     /// Adds bytes read from the connection.
     public mutating func append(_ bytes: some Sequence<UInt8>) {
         if start > 0, start == buffer.count {

@@ -10,6 +10,9 @@ public struct SIPTransportConfiguration: Sendable {
     public var idleTimeout: TimeAmount
     /// Stream connections accepted at once; more are closed as they arrive.
     public var maxConnections: Int
+    /// Answer UDP requests at their source address and port even when the Via does not ask
+    /// for it with `rport` (RFC 3581 behaviour for every client; helps phones behind NAT).
+    public var forceRport = false
     /// Bytes a stream connection may buffer without completing a message.
     public var maxBufferedBytes: Int { maxMessageSize }
 

@@ -47,8 +47,11 @@ final class StreamHandler: ChannelDuplexHandler {
                 frame = try framer.next()
             } catch {
                 // The stream cannot be re-synchronised: answer if possible, then close.
+                // The start of the message holds the request line and Via, so a too-large
+                // request can still get its 513 before the connection closes.
                 transport.stats.connectionsClosedForErrors += 1
-                transport.deliver(.unparsable([], error, from: peer))
+                transport.deliver(.unparsable(framer.unframedPrefix(16_384), error, from: peer))
+                transport.flush()
                 context.close(promise: nil)
                 return
             }

@@ -5,12 +5,14 @@ import SIPMessage
 public enum ViaStamping {
     /// The top Via with `received` added when its sent-by host is not the packet's source
     /// address, and `rport` filled with the source port when the client asked for it (in
-    /// which case `received` is always added). Nil when nothing needs to change.
-    public static func stamped(_ via: Via, source: SIPPeer) -> Via? {
+    /// which case `received` is always added). `forceRport` treats every request as if it
+    /// asked for rport (symmetric responses for clients behind NAT that do not ask, as
+    /// Asterisk's `force_rport` does). Nil when nothing needs to change.
+    public static func stamped(_ via: Via, source: SIPPeer, forceRport: Bool = false) -> Via? {
         let sourceHost = source.host
         var result = via
         var changed = false
-        let asksForRport = via.rport == .requested
+        let asksForRport = via.rport == .requested || (forceRport && source.transport == .udp && via.rport == .absent)
         if asksForRport || !sameAddress(via.host, sourceHost) {
             result = result.with(parameter: "received", sourceHost)
             changed = true
@@ -24,9 +26,9 @@ public enum ViaStamping {
 
     /// Stamps the request's top Via in place; false when it has no parsable Via.
     @discardableResult
-    public static func stamp(_ request: inout SIPMessage, source: SIPPeer) -> Bool {
+    public static func stamp(_ request: inout SIPMessage, source: SIPPeer, forceRport: Bool = false) -> Bool {
         guard let via = try? request.topVia() else { return false }
-        if let stamped = stamped(via, source: source) {
+        if let stamped = stamped(via, source: source, forceRport: forceRport) {
             request.replaceTopVia(stamped)
         }
         return true

@@ -1,1 +1,256 @@
-// wiring arrives with the transaction layer
+import Logging
+import NIOCore
+import SIPMessage
+import SIPTransaction
+import SIPTransport
+
+/// The SIP stack of one node: the transport, the transaction layer and a transaction user,
+/// all on one event loop, so none of them needs a lock.
+///
+/// Requests are stamped with `received`/`rport` (RFC 3261 §18.2.1, RFC 3581), screened at
+/// the edge (`EdgeScreening`: 483, 501, 420 without a transaction), then handed to the
+/// transaction layer; what cannot be parsed is answered with the parser's reason when a
+/// Via can be salvaged, and dropped otherwise. Everything but `start`/`stop` runs on
+/// `eventLoop`.
+public final class SIPServer: @unchecked Sendable {
+    public let eventLoop: EventLoop
+    public let logger: Logger
+    private var transport: SIPTransport!
+    private let transactions: TransactionLayer
+    private let screening: EdgeScreening
+    private let user: TransactionUser
+    private var outputs: [TransactionOutput] = []
+    private var wakeUp: Scheduled<Void>?
+    private var wakeUpAt: SIPInstant?
+    private var tagCounter: UInt64 = 0
+    private let tagSeed = UInt64.random(in: 0...UInt64.max)
+    /// Counters; read on the event loop.
+    public private(set) var stats = ServerStats()
+
+    private let forceRport: Bool
+
+    /// The `Server` header value (RFC 3261 §20.35).
+    public var productName = "Switchboard"
+
+    public init(transport configuration: SIPTransportConfiguration, timers: TransactionTimerValues = .init(),
+                screening: EdgeScreening = EdgeScreening(), user: TransactionUser,
+                eventLoop: EventLoop, logger: Logger) {
+        self.eventLoop = eventLoop
+        self.logger = logger
+        self.transactions = TransactionLayer(timers: timers)
+        self.forceRport = configuration.forceRport
+        self.screening = screening
+        self.user = user
+        self.transport = SIPTransport(configuration: configuration, eventLoop: eventLoop, logger: logger) { [unowned self] event in
+            self.handle(event)
+        }
+    }
+
+    /// Binds the listeners.
+    public func start() async throws {
+        try await transport.start()
+    }
+
+    /// Closes the listeners and connections and stops the timers.
+    public func stop() async {
+        await transport.stop()
+        try? await eventLoop.submit {
+            self.wakeUp?.cancel()
+            self.wakeUp = nil
+        }.get()
+    }
+
+    /// The sockets actually bound (port 0 in the configuration becomes a real port).
+    public var listeners: [SIPTransport.Listener] { transport.listeners }
+
+    /// Transport counters.
+    public var transportStats: TransportStats { transport.stats }
+
+    /// Transactions alive now.
+    public var activeTransactions: Int { transactions.activeCount }
+
+    // MARK: Answering
+
+    /// Sends `response` in the server transaction `id` (the layer retransmits and absorbs).
+    public func respond(_ response: SIPMessage, to id: ServerTransactionID) {
+        eventLoop.assertInEventLoop()
+        transactions.respond(response, to: id, now: now(), into: &outputs)
+        drainOutputs()
+    }
+
+    /// A fresh tag for a To or From header (RFC 3261 §19.3: at least 32 bits of randomness).
+    public func makeTag() -> String {
+        tagCounter &+= 1
+        return String(tagSeed &+ tagCounter &* 0x9E37_79B9_7F4A_7C15, radix: 36)
+    }
+
+    /// `200` to an OPTIONS (RFC 3261 §11.2) listing what this server does.
+    public func optionsResponse(to request: SIPMessage, allowing methods: [SIPMethod]) -> SIPMessage {
+        var response = SIPMessage.response(to: request, status: 200, reason: "OK", toTag: makeTag())
+        response.headers.append(.allow, methods.map(\.name).joined(separator: ", "))
+        response.headers.append(.accept, "application/sdp")
+        response.headers.append(.supported, screening.supportedExtensions.sorted().joined(separator: ", "))
+        response.headers.append(HeaderName("Server"), productName)
+        return response
+    }
+
+    // MARK: Inbound
+
+    private func handle(_ event: InboundEvent) {
+        switch event {
+        case .message(let message, let peer):
+            if message.isRequest { handleRequest(message, from: peer) } else { handleResponse(message, from: peer) }
+        case .unparsable(let bytes, let error, let peer):
+            answerUnparsable(bytes, error, from: peer)
+        case .sendFailed(let destination):
+            transactions.transportFailed(flow(for: destination), now: now(), into: &outputs)
+            drainOutputs()
+        case .readBatchComplete:
+            transport.flush()
+            scheduleWakeUp()
+        }
+    }
+
+    private func handleRequest(_ message: SIPMessage, from peer: SIPPeer) {
+        var request = message
+        guard ViaStamping.stamp(&request, source: peer, forceRport: forceRport) else {
+            stats.dropped += 1   // no usable Via: nowhere to send an answer (RFC 3261 §18.2.1)
+            return
+        }
+        do throws(SIPParseError) {
+            try request.validate()
+        } catch {
+            if request.method == .ack { stats.dropped += 1; return }
+            sendStateless(SIPMessage.response(to: request, status: error.suggestedStatus, reason: error.reasonPhrase), for: peer)
+            return
+        }
+        switch screening.screen(request) {
+        case .respond(let status, let reason, let headers):
+            var response = SIPMessage.response(to: request, status: status, reason: reason, toTag: makeTag())
+            for header in headers { response.headers.append(header.name, header.value) }
+            sendStateless(response, for: peer)
+        case .pass:
+            stats.requestsAccepted += 1
+            transactions.receive(request, from: flow(for: peer), now: now(), into: &outputs)
+            drainOutputs()
+        }
+    }
+
+    private func handleResponse(_ response: SIPMessage, from peer: SIPPeer) {
+        stats.responsesReceived += 1
+        transactions.receive(response, from: flow(for: peer), now: now(), into: &outputs)
+        drainOutputs()
+    }
+
+    /// A `400` (or `513`, `505`, `416`) with the parser's reason, when a Via can be
+    /// salvaged; otherwise the bytes are dropped and counted.
+    private func answerUnparsable(_ bytes: [UInt8], _ error: SIPParseError, from peer: SIPPeer) {
+        guard let salvaged = SalvagedRequest(bytes) else {
+            stats.dropped += 1
+            return
+        }
+        let stamped = ViaStamping.stamped(salvaged.topVia, source: peer, forceRport: forceRport)
+        let response = salvaged.response(status: error.suggestedStatus, reason: error.reasonPhrase, stampedVia: stamped)
+        sendStateless(response, for: peer)
+    }
+
+    private func sendStateless(_ response: SIPMessage, for peer: SIPPeer) {
+        guard let via = try? response.topVia() else {
+            stats.dropped += 1
+            return
+        }
+        stats.statelessResponses[response.statusCode ?? 0, default: 0] += 1
+        transport.send(response, to: ResponseRouting.destination(topVia: via, source: peer))
+    }
+
+    // MARK: Transaction outputs
+
+    private func drainOutputs() {
+        var index = 0
+        // Handlers may add outputs (a TU answering at once); process until none are left.
+        while index < outputs.count {
+            let output = outputs[index]
+            index += 1
+            perform(output)
+        }
+        outputs.removeAll(keepingCapacity: true)
+    }
+
+    private func perform(_ output: TransactionOutput) {
+        switch output {
+        case .send(let message, let flow):
+            // Responses follow the Via (RFC 3261 §18.2.2); requests go where the layer says.
+            if !message.isRequest, let via = try? message.topVia(), let source = peer(for: flow) {
+                transport.send(message, to: ResponseRouting.destination(topVia: via, source: source))
+            } else {
+                transport.send(message, to: destination(for: flow))
+            }
+        case .request(let request, let id, let flow):
+            guard let source = peer(for: flow) else { return }
+            user.received(request: request, transaction: id, from: source, server: self)
+        case .ackWithoutTransaction(let ack, let flow):
+            guard let source = peer(for: flow) else { return }
+            user.received(ack: ack, from: source, server: self)
+        case .cancelled(let id):
+            user.cancelled(transaction: id, server: self)
+        case .strayResponse:
+            stats.strayResponses += 1
+        case .response, .serverTimeout, .clientTimeout, .transportError, .terminated:
+            break
+        }
+    }
+
+    // MARK: Time
+
+    private func now() -> SIPInstant {
+        SIPInstant(nanoseconds: Int64(NIODeadline.now().uptimeNanoseconds))
+    }
+
+    /// Keeps one scheduled wake-up at the layer's earliest deadline.
+    private func scheduleWakeUp() {
+        guard let deadline = transactions.nextDeadline else { return }
+        if let current = wakeUpAt, current <= deadline, wakeUp != nil { return }
+        wakeUp?.cancel()
+        wakeUpAt = deadline
+        wakeUp = eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds)))) { [unowned self] in
+            wakeUp = nil
+            wakeUpAt = nil
+            transactions.fireTimers(now: now(), into: &outputs)
+            drainOutputs()
+            transport.flush()
+            scheduleWakeUp()
+        }
+    }
+
+    // MARK: Address conversions
+
+    /// The transaction layer's view of a peer. For UDP the `connection` field carries the
+    /// listener index, so answers leave from the socket the request came in on.
+    private func flow(for peer: SIPPeer) -> TransportFlow {
+        TransportFlow(transport: SIPTransportKind(rawValue: peer.transport.rawValue) ?? .udp, host: peer.host, port: peer.port,
+                      connection: peer.connection?.rawValue ?? UInt64(peer.listener))
+    }
+
+    private func flow(for destination: ResponseDestination) -> TransportFlow {
+        TransportFlow(transport: SIPTransportKind(rawValue: destination.transport.rawValue) ?? .udp, host: destination.host,
+                      port: destination.port, connection: destination.connection?.rawValue ?? UInt64(destination.listener))
+    }
+
+    /// Nil when the flow's host is not an IP address (it always is for a flow that a
+    /// message arrived on).
+    private func peer(for flow: TransportFlow) -> SIPPeer? {
+        let kind = TransportProtocol(rawValue: flow.transport.rawValue) ?? .udp
+        guard let address = try? SocketAddress(ipAddress: flow.host, port: flow.port) else { return nil }
+        if kind == .udp {
+            return SIPPeer(transport: .udp, address: address, listener: Int(truncatingIfNeeded: flow.connection))
+        }
+        return SIPPeer(transport: kind, address: address, connection: flow.connection == 0 ? nil : ConnectionID(flow.connection))
+    }
+
+    private func destination(for flow: TransportFlow) -> ResponseDestination {
+        let kind = TransportProtocol(rawValue: flow.transport.rawValue) ?? .udp
+        return ResponseDestination(transport: kind, host: flow.host, port: flow.port,
+                                   connection: kind == .udp || flow.connection == 0 ? nil : ConnectionID(flow.connection),
+                                   listener: kind == .udp ? Int(truncatingIfNeeded: flow.connection) : 0)
+    }
+}

@@ -3,19 +3,19 @@ import ArgumentParser
 /// The `switchboard` command line. `serve`, `check`, `simulate`, `graph` and `mailbox`
 /// arrive with the issues that build them; today it has `bench` and `sip-check`.
 @main
-struct SwitchboardCommand: ParsableCommand {
+struct SwitchboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard",
         abstract: "Switchboard: a SIP IVR and call-routing engine.",
-        subcommands: [BenchCommand.self, SIPCheckCommand.self]
+        subcommands: [ServeCommand.self, BenchCommand.self, SIPCheckCommand.self]
     )
 }
 
 /// `switchboard bench …`: benchmarks that print figures (build with `-c release`).
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the speed of Switchboard's hot paths.",
-        subcommands: [BenchParseCommand.self]
+        subcommands: [BenchParseCommand.self, BenchTransactionsCommand.self]
     )
 }

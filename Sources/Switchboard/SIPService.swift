@@ -1,0 +1,37 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import SIPTransport
+
+/// `switchboard serve` as a service: binds the SIP listeners, serves until a graceful
+/// shutdown (SIGINT/SIGTERM through swift-service-lifecycle), then closes them.
+public struct SIPService: Service {
+    public let configuration: ServeConfiguration
+    public let user: TransactionUser & Sendable
+    public let logger: Logger
+
+    public init(configuration: ServeConfiguration, user: TransactionUser & Sendable, logger: Logger) {
+        self.configuration = configuration
+        self.user = user
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        // One thread for all of SIP: transport, transactions and the user share its loop.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let transport = SIPTransportConfiguration(listen: configuration.sip)
+        let server = SIPServer(transport: transport, user: user, eventLoop: group.next(), logger: logger)
+        do {
+            try await server.start()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        for listener in server.listeners { logger.notice("listening on \(listener)") }
+        try? await gracefulShutdown()
+        logger.notice("shutting down")
+        await server.stop()
+        try await group.shutdownGracefully()
+    }
+}

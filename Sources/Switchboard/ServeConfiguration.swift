@@ -1,0 +1,102 @@
+import Logging
+import SIPTransport
+import Yams
+
+/// Everything `switchboard serve` is told: from a YAML config file (`--config`), then
+/// overridden by command-line flags. Keys in the file are the long flag names:
+///
+/// ```yaml
+/// sip: ["0.0.0.0:5060", "tcp:[::]:5060"]
+/// http: 127.0.0.1:8080
+/// flows: flows
+/// prompts: prompts
+/// data: data
+/// log-level: info
+/// ```
+public struct ServeConfiguration: Equatable, Sendable {
+    public var sip: [ListenAddress] = [ListenAddress(host: "0.0.0.0", port: 5060)]
+    public var http: String? = nil
+    public var flows = "flows"
+    public var prompts = "prompts"
+    public var data = "data"
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+
+    /// A problem in the config file or a flag, with where it is.
+    public struct Problem: Error, CustomStringConvertible, Equatable {
+        public let description: String
+    }
+
+    static let knownKeys = ["sip", "http", "flows", "prompts", "data", "log-level"]
+
+    /// Reads a config file's text; `file` names it in messages (`file:line:col: message`).
+    public init(yaml text: String, file: String) throws(Problem) {
+        self.init()
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            throw Problem(description: "\(file): \(error)")
+        }
+        guard let node else { return }
+        guard let mapping = node.mapping else {
+            throw Problem(description: "\(Self.position(file, node)): the config file must be a mapping of settings")
+        }
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let at = Self.position(file, keyNode)
+            switch key {
+            case "sip":
+                let items = value.sequence.map { Array($0) } ?? [value]
+                var addresses: [ListenAddress] = []
+                for item in items {
+                    guard let text = item.string else { throw Problem(description: "\(Self.position(file, item)): sip: expected ADDR:PORT") }
+                    do { addresses.append(try ListenAddress(parsing: text)) } catch {
+                        throw Problem(description: "\(Self.position(file, item)): sip: \(error)")
+                    }
+                }
+                sip = addresses
+            case "http": http = try Self.string(value, key, file)
+            case "flows": flows = try Self.string(value, key, file)
+            case "prompts": prompts = try Self.string(value, key, file)
+            case "data": data = try Self.string(value, key, file)
+            case "log-level":
+                let text = try Self.string(value, key, file)
+                guard let level = Logger.Level(rawValue: text) else {
+                    throw Problem(description: "\(Self.position(file, value)): log-level: expected one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                logLevel = level
+            default:
+                let hint = Self.knownKeys.min { Self.distance($0, key) < Self.distance($1, key) }.map { " (did you mean '\($0)'?)" } ?? ""
+                throw Problem(description: "\(at): unknown setting '\(key)'\(hint)")
+            }
+        }
+    }
+
+    private static func string(_ node: Node, _ key: String, _ file: String) throws(Problem) -> String {
+        guard let text = node.string else { throw Problem(description: "\(position(file, node)): \(key): expected a text value") }
+        return text
+    }
+
+    private static func position(_ file: String, _ node: Node) -> String {
+        guard let mark = node.mark else { return file }
+        return "\(file):\(mark.line):\(mark.column)"
+    }
+
+    /// Edit distance, for did-you-mean hints.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return row[b.count]
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import SIPTransport
+import Switchboard
+
+/// `switchboard serve`: the long-running server. Every flag can also be set in a YAML
+/// config file (`--config`); flags win over the file.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the SIP server (today: answers OPTIONS; calls arrive with the call layer)."
+    )
+
+    @Option(name: .long, help: "A YAML file with any of the settings below (keys are the flag names).")
+    var config: String?
+
+    @Option(name: .long, help: "Listen address [udp:|tcp:]ADDR:PORT, IPv6 in brackets; repeatable (default 0.0.0.0:5060, UDP and TCP).")
+    var sip: [String] = []
+
+    @Option(name: .long, help: "HTTP listen address ADDR:PORT (used by the web directory).")
+    var http: String?
+
+    @Option(name: .long, help: "Directory of flow files (default flows).")
+    var flows: String?
+
+    @Option(name: .long, help: "Directory of prompts (default prompts).")
+    var prompts: String?
+
+    @Option(name: .long, help: "Data directory (default data).")
+    var data: String?
+
+    @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical (default info).")
+    var logLevel: String?
+
+    @Flag(name: .long, help: "Test hook: answer every INVITE with 200 and SDP (no media), ring only for user 'ring'.")
+    var answerCalls = false
+
+    func run() async throws {
+        let settings = try resolvedConfiguration()
+        let level = settings.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "switchboard")
+        let user: TransactionUser & Sendable = answerCalls ? UncheckedUser(TestCallUser()) : UncheckedUser(OptionsOnlyUser())
+        let service = SIPService(configuration: settings, user: user, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    /// The config file's settings, then the flags on top.
+    func resolvedConfiguration() throws -> ServeConfiguration {
+        var settings = ServeConfiguration()
+        if let config {
+            guard let text = try? String(contentsOfFile: config, encoding: .utf8) else {
+                throw ValidationError("\(config): cannot read the config file")
+            }
+            do { settings = try ServeConfiguration(yaml: text, file: config) } catch { throw ValidationError(error.description) }
+        }
+        if !sip.isEmpty {
+            settings.sip = try sip.map { text in
+                do { return try ListenAddress(parsing: text) } catch { throw ValidationError("--sip \(error)") }
+            }
+        }
+        if let http { settings.http = http }
+        if let flows { settings.flows = flows }
+        if let prompts { settings.prompts = prompts }
+        if let data { settings.data = data }
+        if let logLevel {
+            guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
+            settings.logLevel = level
+        }
+        return settings
+    }
+}
