@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "SIPMessage", targets: ["SIPMessage"]),
         .library(name: "SDP", targets: ["SDP"]),
+        .library(name: "SIPTransaction", targets: ["SIPTransaction"]),
         .executable(name: "switchboard", targets: ["switchboard"]),
     ],
     dependencies: [
@@ -17,6 +18,8 @@ let package = Package(
         .target(name: "SIPMessage"),
         /// Session descriptions (RFC 8866) and offer/answer (RFC 3264).
         .target(name: "SDP"),
+        /// The four transaction state machines (RFC 3261 §17, RFC 6026), matching, timers; sans-IO.
+        .target(name: "SIPTransaction", dependencies: ["SIPMessage"]),
         /// The command-line tool: `bench`, `sip-check`; later `serve`, `check`, `simulate`, `graph`, `mailbox`.
         .executableTarget(
             name: "switchboard",
@@ -33,6 +36,7 @@ let package = Package(
             dependencies: ["SIPMessage", "TestSupport"]
         ),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "TestSupport"]),
+        .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
