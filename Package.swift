@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "SIPMessage", targets: ["SIPMessage"]),
         .library(name: "SDP", targets: ["SDP"]),
         .library(name: "SIPTransport", targets: ["SIPTransport"]),
+        .library(name: "SIPTransaction", targets: ["SIPTransaction"]),
         .executable(name: "switchboard", targets: ["switchboard"]),
     ],
     dependencies: [
@@ -48,6 +49,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        /// The four transaction state machines (RFC 3261 §17, RFC 6026), matching, timers; sans-IO.
+        .target(name: "SIPTransaction", dependencies: ["SIPMessage"]),
         /// The command-line tool: `bench`, `sip-check`; later `serve`, `check`, `simulate`, `graph`, `mailbox`.
         .executableTarget(
             name: "switchboard",
@@ -68,6 +71,7 @@ let package = Package(
         .testTarget(name: "SIPTransportTests", dependencies: ["SIPTransport", "TestSupport"]),
         .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "SIPTransport", "SIPTransaction", "TestSupport"],
                     resources: [.copy("Scenarios")]),
+        .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
