@@ -13,7 +13,10 @@ public final class SIPTransport: @unchecked Sendable {
     public struct Listener: Sendable, CustomStringConvertible {
         public let transport: TransportProtocol
         public let address: SocketAddress
-        public var description: String { "\(transport.rawValue) \(address)" }
+        public var description: String {
+            let host = address.ipAddress ?? "?"
+            return "\(transport.rawValue) \(host.contains(":") ? "[\(host)]" : host):\(address.port ?? 0)"
+        }
     }
 
     public let eventLoop: EventLoop

@@ -20,6 +20,7 @@ public final class SIPServer: @unchecked Sendable {
     private let screening: EdgeScreening
     private let user: TransactionUser
     private var outputs: [TransactionOutput] = []
+    private var draining = false
     private var wakeUp: Scheduled<Void>?
     private var wakeUpAt: SIPInstant?
     private var tagCounter: UInt64 = 0
@@ -165,15 +166,19 @@ public final class SIPServer: @unchecked Sendable {
 
     // MARK: Transaction outputs
 
+    /// Performs queued outputs. A transaction user answering at once re-enters through
+    /// `respond`; its outputs join the queue and the outer call performs them.
     private func drainOutputs() {
+        guard !draining else { return }
+        draining = true
         var index = 0
-        // Handlers may add outputs (a TU answering at once); process until none are left.
         while index < outputs.count {
             let output = outputs[index]
             index += 1
             perform(output)
         }
         outputs.removeAll(keepingCapacity: true)
+        draining = false
     }
 
     private func perform(_ output: TransactionOutput) {

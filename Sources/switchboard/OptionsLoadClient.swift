@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -25,7 +26,7 @@ final class OptionsLoadClient {
     private var answered: [Bool] = []
 
     init(targetPort: Int, window: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { throw ValidationError("socket() failed") }
         var size: Int32 = 8 << 20
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
@@ -37,7 +38,7 @@ final class OptionsLoadClient {
         withUnsafePointer(to: &local) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bindResult = bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bindResult == 0 else { throw ValidationError("bind() failed") }
+        guard bindResult == 0 else { close(fd); throw ValidationError("bind() failed") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         withUnsafeMutablePointer(to: &local) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &length) }
@@ -48,6 +49,7 @@ final class OptionsLoadClient {
         target.sin_port = UInt16(targetPort).bigEndian
         target.sin_addr.s_addr = inet_addr("127.0.0.1")
         self.target = target
+        self.fd = fd
         self.window = window
     }
 

@@ -66,7 +66,7 @@ final class SocketClient {
 
     init(stream: Bool = false, connectTo serverPort: Int? = nil, ipv6: Bool = false) throws {
         isStream = stream
-        fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(stream ? SOCK_STREAM.rawValue : SOCK_DGRAM.rawValue), 0)
+        let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(stream ? SOCK_STREAM.rawValue : SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { throw SocketError.failed("socket") }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -88,6 +88,7 @@ final class SocketClient {
         port = Int(withUnsafePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
         })
+        self.fd = fd
     }
 
     deinit { close(fd) }
