@@ -18,8 +18,10 @@ public struct SalvagedRequest: Sendable {
     public init?(_ bytes: some Collection<UInt8>) {
         let lines = Self.unfoldedLines(bytes.prefix(65_535))
         guard let requestLine = lines.first else { return nil }
-        let parts = requestLine.split(separator: " ", omittingEmptySubsequences: true)
-        guard parts.count == 3, parts[2].uppercased().hasPrefix("SIP/"),
+        // Method first, SIP-Version last; whatever lies between (even with stray spaces,
+        // RFC 4475 §3.1.2.7–3.1.2.10) is the Request-URI.
+        let parts = requestLine.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard parts.count >= 3, let version = parts.last, version.uppercased().hasPrefix("SIP/"),
               parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "-" || $0 == "_") }) else { return nil }
         let method = String(parts[0])
         guard method != "ACK" else { return nil }

@@ -118,6 +118,15 @@ public final class SIPServer: @unchecked Sendable {
             stats.dropped += 1   // no usable Via: nowhere to send an answer (RFC 3261 §18.2.1)
             return
         }
+        // RFC 3261 §8.2: method and header inspection (483, 501, 420) come before the
+        // checks of the message's content, so an unknown method with a mismatched CSeq
+        // gets 501 (RFC 4475 §3.1.2.18).
+        if case .respond(let status, let reason, let headers) = screening.screen(request) {
+            var response = SIPMessage.response(to: request, status: status, reason: reason, toTag: makeTag())
+            for header in headers { response.headers.append(header.name, header.value) }
+            sendStateless(response, for: peer)
+            return
+        }
         do throws(SIPParseError) {
             try request.validate()
         } catch {
@@ -125,16 +134,9 @@ public final class SIPServer: @unchecked Sendable {
             sendStateless(SIPMessage.response(to: request, status: error.suggestedStatus, reason: error.reasonPhrase), for: peer)
             return
         }
-        switch screening.screen(request) {
-        case .respond(let status, let reason, let headers):
-            var response = SIPMessage.response(to: request, status: status, reason: reason, toTag: makeTag())
-            for header in headers { response.headers.append(header.name, header.value) }
-            sendStateless(response, for: peer)
-        case .pass:
-            stats.requestsAccepted += 1
-            transactions.receive(request, from: flow(for: peer), now: now(), into: &outputs)
-            drainOutputs()
-        }
+        stats.requestsAccepted += 1
+        transactions.receive(request, from: flow(for: peer), now: now(), into: &outputs)
+        drainOutputs()
     }
 
     private func handleResponse(_ response: SIPMessage, from peer: SIPPeer) {
