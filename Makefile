@@ -2,9 +2,10 @@
 #
 #   make deps    install the Debian packages the build and tests need (apt-get as root;
 #                otherwise prints the exact command to run)
-#   make run     build and start Switchboard (today: prints the command-line help)
+#   make run     build and start `switchboard serve` on 0.0.0.0:5060 (UDP and TCP)
 #   make test    the whole test suite, then a bounded fuzzing run
-#   make bench   release build, then `switchboard bench parse`
+#   make bench   release build, then `switchboard bench parse` and `bench transactions`
+#   make bench-kamailio  `bench transactions` against Kamailio and Switchboard, interleaved
 #   make fuzz    libFuzzer on the SIP and SDP parsers for FUZZ_SECONDS (default 60)
 #   make bench-peers  the parse benchmark interleaved with Sofia-SIP's and oSIP2's (as root)
 
@@ -16,7 +17,7 @@ DEB_PACKAGES := binutils git libc6-dev libcurl4 libedit2 libgcc-12-dev libncurse
                 libstdc++-12-dev libxml2 libz3-dev pkg-config tzdata uuid-dev zlib1g-dev \
                 sip-tester
 
-.PHONY: deps build run test bench bench-peers fuzz clean
+.PHONY: deps build run test bench bench-peers bench-kamailio fuzz clean
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -36,7 +37,7 @@ build: deps
 	$(SWIFT) build
 
 run: build
-	$(SWIFT) run switchboard --help
+	$(SWIFT) run switchboard serve
 
 test: deps
 	$(SWIFT) build --build-tests
@@ -46,6 +47,12 @@ test: deps
 bench: deps
 	$(SWIFT) build -c release --product switchboard
 	.build/release/switchboard bench parse
+	.build/release/switchboard bench transactions
+
+# Kamailio answering OPTIONS statelessly against Switchboard statefully, same client, same run.
+bench-kamailio: deps
+	$(SWIFT) build -c release --product switchboard
+	SWITCHBOARD_BIN=.build/release/switchboard Benchmarks/kamailio/run.sh
 
 bench-peers: deps
 	$(SWIFT) build -c release --product switchboard

@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -31,6 +32,7 @@ let package = Package(
                 "SIPMessage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -69,7 +71,8 @@ let package = Package(
         ),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "TestSupport"]),
         .testTarget(name: "SIPTransportTests", dependencies: ["SIPTransport", "TestSupport"]),
-        .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "SIPTransport", "SIPTransaction", "TestSupport"],
+        .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "SIPTransport", "SIPTransaction", "TestSupport",
+                                                             .product(name: "NIOSSL", package: "swift-nio-ssl")],
                     resources: [.copy("Scenarios")]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "TestSupport"]),
     ],

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import SIPMessage
 
 /// SIP over UDP and TCP on SwiftNIO (RFC 3261 §18).
@@ -60,8 +61,8 @@ public final class SIPTransport: @unchecked Sendable {
                 let bound: Listener
                 switch kind {
                 case .udp: bound = try await bindUDP(host: address.host, port: port)
-                case .tcp: bound = try await bindStream(host: address.host, port: port, kind: .tcp)
-                case .tls: throw TransportError.tlsNotConfigured
+                case .tcp: bound = try await bindStream(host: address.host, port: port, kind: .tcp, tls: nil)
+                case .tls: bound = try await bindStream(host: address.host, port: port, kind: .tls, tls: try makeServerTLSContext())
                 }
                 if port == 0 { port = bound.address.port ?? 0 }
                 try await eventLoop.submit { self.listeners.append(bound) }.get()
@@ -94,14 +95,26 @@ public final class SIPTransport: @unchecked Sendable {
         return Listener(transport: .udp, address: try channel.localAddress ?? SocketAddress(ipAddress: host, port: port))
     }
 
-    private func bindStream(host: String, port: Int, kind: TransportProtocol) async throws -> Listener {
+    /// The TLS server context from the configured PEM files (RFC 3261 §26.2.1).
+    private func makeServerTLSContext() throws -> NIOSSLContext {
+        guard let files = configuration.tls else { throw TransportError.tlsNotConfigured }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(files.certificateChain).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: files.privateKey, format: .pem)
+            return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        } catch {
+            throw TransportError.tlsFiles(files, String(describing: error))
+        }
+    }
+
+    private func bindStream(host: String, port: Int, kind: TransportProtocol, tls: NIOSSLContext?) async throws -> Listener {
         let channel = try await ServerBootstrap(group: eventLoop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try self.acceptStream(channel, kind: kind)
+                    try self.acceptStream(channel, kind: kind, tls: tls)
                 }
             }
             .bind(host: host, port: port).get()
@@ -110,13 +123,14 @@ public final class SIPTransport: @unchecked Sendable {
     }
 
     /// Sets up an accepted connection, or closes it when the connection limit is reached.
-    private func acceptStream(_ channel: Channel, kind: TransportProtocol) throws {
+    private func acceptStream(_ channel: Channel, kind: TransportProtocol, tls: NIOSSLContext?) throws {
         guard connections.count < configuration.maxConnections else {
             stats.connectionsRefused += 1
             channel.close(promise: nil)
             return
         }
         stats.connectionsAccepted += 1
+        if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
         try addStreamHandlers(channel, kind: kind)
     }
 
@@ -240,10 +254,13 @@ public final class SIPTransport: @unchecked Sendable {
 /// Failures of the transport itself.
 public enum TransportError: Error, CustomStringConvertible {
     case tlsNotConfigured
+    case tlsFiles(TLSFiles, String)
 
     public var description: String {
         switch self {
         case .tlsNotConfigured: return "a tls: listen address needs a certificate and key (--tls-certificate, --tls-key)"
+        case .tlsFiles(let files, let why):
+            return "cannot use TLS certificate \(files.certificateChain) with key \(files.privateKey): \(why)"
         }
     }
 }

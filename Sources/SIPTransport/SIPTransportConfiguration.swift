@@ -10,6 +10,8 @@ public struct SIPTransportConfiguration: Sendable {
     public var idleTimeout: TimeAmount
     /// Stream connections accepted at once; more are closed as they arrive.
     public var maxConnections: Int
+    /// Certificate and key for `tls:` listeners (RFC 3261 §26.2: SIP over TLS, `sips`).
+    public var tls: TLSFiles?
     /// Answer UDP requests at their source address and port even when the Via does not ask
     /// for it with `rport` (RFC 3581 behaviour for every client; helps phones behind NAT).
     public var forceRport = false
@@ -24,5 +26,16 @@ public struct SIPTransportConfiguration: Sendable {
         self.maxMessageSize = maxMessageSize
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
+    }
+}
+
+/// PEM files for TLS: the certificate chain (leaf first) and its private key.
+public struct TLSFiles: Equatable, Sendable {
+    public var certificateChain: String
+    public var privateKey: String
+
+    public init(certificateChain: String, privateKey: String) {
+        self.certificateChain = certificateChain
+        self.privateKey = privateKey
     }
 }

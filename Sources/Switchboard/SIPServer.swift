@@ -79,6 +79,31 @@ public final class SIPServer: @unchecked Sendable {
         drainOutputs()
     }
 
+    /// Starts a client transaction for `request` towards `destination` (a UAC request;
+    /// the caller has built its Via with a fresh branch). A request larger than 1,300
+    /// bytes that was meant for UDP goes over TCP instead, its Via saying so
+    /// (RFC 3261 §18.1.1).
+    @discardableResult
+    public func sendRequest(_ request: SIPMessage, to destination: ResponseDestination) -> ClientTransactionID {
+        eventLoop.assertInEventLoop()
+        var request = request
+        var destination = destination
+        let size = request.serialized().count
+        let chosen = TransportProtocol.forRequest(ofSize: size, preferred: destination.transport)
+        if chosen != destination.transport, let via = try? request.topVia() {
+            request.replaceTopVia(Via(transport: chosen.viaToken, host: via.host, port: via.port,
+                                      parameters: via.parameters.all, protocolName: via.protocolName,
+                                      protocolVersion: via.protocolVersion))
+            destination.transport = chosen
+            destination.connection = nil
+        }
+        let id = transactions.sendRequest(request, to: flow(for: destination), now: now(), into: &outputs)
+        drainOutputs()
+        transport.flush()
+        scheduleWakeUp()
+        return id
+    }
+
     /// A fresh tag for a To or From header (RFC 3261 §19.3: at least 32 bits of randomness).
     public func makeTag() -> String {
         tagCounter &+= 1
@@ -200,9 +225,15 @@ public final class SIPServer: @unchecked Sendable {
             user.received(ack: ack, from: source, server: self)
         case .cancelled(let id):
             user.cancelled(transaction: id, server: self)
+        case .response(let response, let id):
+            user.received(response: response, transaction: id, server: self)
+        case .clientTimeout(let id):
+            user.failed(transaction: id, timedOut: true, server: self)
+        case .transportError(let client, _):
+            if let client { user.failed(transaction: client, timedOut: false, server: self) }
         case .strayResponse:
             stats.strayResponses += 1
-        case .response, .serverTimeout, .clientTimeout, .transportError, .terminated:
+        case .serverTimeout, .terminated:
             break
         }
     }

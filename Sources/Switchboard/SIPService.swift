@@ -20,8 +20,7 @@ public struct SIPService: Service {
     public func run() async throws {
         // One thread for all of SIP: transport, transactions and the user share its loop.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let transport = SIPTransportConfiguration(listen: configuration.sip)
-        let server = SIPServer(transport: transport, user: user, eventLoop: group.next(), logger: logger)
+        let server = SIPServer(transport: configuration.transport, user: user, eventLoop: group.next(), logger: logger)
         do {
             try await server.start()
         } catch {

@@ -12,6 +12,9 @@ import Yams
 /// prompts: prompts
 /// data: data
 /// log-level: info
+/// tls-certificate: /etc/switchboard/cert.pem   # for tls: listen addresses
+/// tls-key: /etc/switchboard/key.pem
+/// force-rport: false
 /// ```
 public struct ServeConfiguration: Equatable, Sendable {
     public var sip: [ListenAddress] = [ListenAddress(host: "0.0.0.0", port: 5060)]
@@ -20,6 +23,17 @@ public struct ServeConfiguration: Equatable, Sendable {
     public var prompts = "prompts"
     public var data = "data"
     public var logLevel: Logger.Level = .info
+    public var tlsCertificate: String? = nil
+    public var tlsKey: String? = nil
+    public var forceRport = false
+
+    /// The transport settings these options describe.
+    public var transport: SIPTransportConfiguration {
+        var transport = SIPTransportConfiguration(listen: sip)
+        if let tlsCertificate, let tlsKey { transport.tls = TLSFiles(certificateChain: tlsCertificate, privateKey: tlsKey) }
+        transport.forceRport = forceRport
+        return transport
+    }
 
     public init() {}
 
@@ -28,7 +42,7 @@ public struct ServeConfiguration: Equatable, Sendable {
         public let description: String
     }
 
-    static let knownKeys = ["sip", "http", "flows", "prompts", "data", "log-level"]
+    static let knownKeys = ["sip", "http", "flows", "prompts", "data", "log-level", "tls-certificate", "tls-key", "force-rport"]
 
     /// Reads a config file's text; `file` names it in messages (`file:line:col: message`).
     public init(yaml text: String, file: String) throws(Problem) {
@@ -61,6 +75,11 @@ public struct ServeConfiguration: Equatable, Sendable {
             case "flows": flows = try Self.string(value, key, file)
             case "prompts": prompts = try Self.string(value, key, file)
             case "data": data = try Self.string(value, key, file)
+            case "tls-certificate": tlsCertificate = try Self.string(value, key, file)
+            case "tls-key": tlsKey = try Self.string(value, key, file)
+            case "force-rport":
+                guard let flag = value.bool else { throw Problem(description: "\(Self.position(file, value)): force-rport: expected true or false") }
+                forceRport = flag
             case "log-level":
                 let text = try Self.string(value, key, file)
                 guard let level = Logger.Level(rawValue: text) else {

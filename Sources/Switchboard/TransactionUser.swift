@@ -12,11 +12,18 @@ public protocol TransactionUser: AnyObject {
     /// The INVITE of `transaction` was CANCELled; the layer has already sent 200 to the
     /// CANCEL and 487 to the INVITE (RFC 3261 §9.2).
     func cancelled(transaction: ServerTransactionID, server: SIPServer)
+    /// A response in a client transaction started with `server.sendRequest`.
+    func received(response: SIPMessage, transaction: ClientTransactionID, server: SIPServer)
+    /// A client transaction ended without a final response: Timer B or F (treat as `408`,
+    /// RFC 3261 §8.1.3.1), or the transport failed (treat as `503`).
+    func failed(transaction: ClientTransactionID, timedOut: Bool, server: SIPServer)
 }
 
 extension TransactionUser {
     public func received(ack: SIPMessage, from peer: SIPPeer, server: SIPServer) {}
     public func cancelled(transaction: ServerTransactionID, server: SIPServer) {}
+    public func received(response: SIPMessage, transaction: ClientTransactionID, server: SIPServer) {}
+    public func failed(transaction: ClientTransactionID, timedOut: Bool, server: SIPServer) {}
 }
 
 /// What Switchboard answers before calls exist: `OPTIONS` with `200` (RFC 3261 §11.2:
@@ -56,5 +63,13 @@ public final class UncheckedUser: TransactionUser, @unchecked Sendable {
 
     public func cancelled(transaction: ServerTransactionID, server: SIPServer) {
         wrapped.cancelled(transaction: transaction, server: server)
+    }
+
+    public func received(response: SIPMessage, transaction: ClientTransactionID, server: SIPServer) {
+        wrapped.received(response: response, transaction: transaction, server: server)
+    }
+
+    public func failed(transaction: ClientTransactionID, timedOut: Bool, server: SIPServer) {
+        wrapped.failed(transaction: transaction, timedOut: timedOut, server: server)
     }
 }

@@ -34,6 +34,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
 
+    @Option(name: .long, help: "PEM certificate chain for tls: listen addresses.")
+    var tlsCertificate: String?
+
+    @Option(name: .long, help: "PEM private key for tls: listen addresses.")
+    var tlsKey: String?
+
+    @Flag(name: .long, help: "Answer UDP requests at their source port even without rport (RFC 3581 for every client; NAT).")
+    var forceRport = false
+
     @Flag(name: .long, help: "Test hook: answer every INVITE with 200 and SDP (no media), ring only for user 'ring'.")
     var answerCalls = false
 
@@ -70,6 +79,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let flows { settings.flows = flows }
         if let prompts { settings.prompts = prompts }
         if let data { settings.data = data }
+        if let tlsCertificate { settings.tlsCertificate = tlsCertificate }
+        if let tlsKey { settings.tlsKey = tlsKey }
+        if forceRport { settings.forceRport = true }
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
             settings.logLevel = level

@@ -15,10 +15,15 @@ final class LoopbackServer: @unchecked Sendable {
     let server: SIPServer
     let user: TestCallUser
 
-    init(forceRport: Bool = false, idleTimeout: TimeAmount = .seconds(180), maxConnections: Int = 1_000, host: String = "127.0.0.1") {
+    init(forceRport: Bool = false, idleTimeout: TimeAmount = .seconds(180), maxConnections: Int = 1_000, host: String = "127.0.0.1",
+         tls: TLSFiles? = nil) {
         var configuration = SIPTransportConfiguration(listen: [ListenAddress(host: host, port: 0)],
                                                       idleTimeout: idleTimeout, maxConnections: maxConnections)
         configuration.forceRport = forceRport
+        if let tls {
+            configuration.tls = tls
+            configuration.listen = [ListenAddress(host: host, port: 0, transports: [.tls])]
+        }
         user = TestCallUser()
         var logger = Logger(label: "test")
         logger.logLevel = .warning
@@ -43,9 +48,9 @@ final class LoopbackServer: @unchecked Sendable {
 
 /// Runs `body` with a started loopback server, stopping it whatever happens.
 func withLoopbackServer<T>(forceRport: Bool = false, idleTimeout: TimeAmount = .seconds(180), maxConnections: Int = 1_000,
-                           host: String = "127.0.0.1",
+                           host: String = "127.0.0.1", tls: TLSFiles? = nil,
                            _ body: (LoopbackServer, Int) async throws -> T) async throws -> T {
-    let server = LoopbackServer(forceRport: forceRport, idleTimeout: idleTimeout, maxConnections: maxConnections, host: host)
+    let server = LoopbackServer(forceRport: forceRport, idleTimeout: idleTimeout, maxConnections: maxConnections, host: host, tls: tls)
     do {
         let port = try await server.start()
         let result = try await body(server, port)
