@@ -15,9 +15,11 @@ kamailio -f "$dir/kamailio.cfg" -DD -E -m 256 -M 16 -P "$dir/kamailio.pid" >"$di
 kamailio_pid=$!
 trap 'kill $kamailio_pid 2>/dev/null || true; wait $kamailio_pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 # Wait until Kamailio answers (bounded: 50 probes).
+ready=no
 for _ in $(seq 50); do
-  if "$BIN" bench transactions --target "$port" --seconds 0.2 --rounds 1 --window 1 2>/dev/null | grep -q "transactions: [1-9]"; then break; fi
+  if "$BIN" bench transactions --target "$port" --seconds 0.2 --rounds 1 --window 1 2>/dev/null | grep -q "transactions: [1-9]"; then ready=yes; break; fi
 done
+if [ "$ready" != yes ]; then echo "kamailio did not answer; its log:"; cat "$dir/kamailio.log"; exit 1; fi
 echo "== Kamailio $(kamailio -v | head -1 | awk '{print $3}'), stateless sl_send_reply, $CHILDREN children, udp:127.0.0.1:$port"
 for round in $(seq "$ROUNDS"); do
   echo "-- round $round"

@@ -1,3 +1,4 @@
+import NIOCore
 import SIPMessage
 
 /// Where a response goes, worked out from the top Via of the request it answers
@@ -10,13 +11,17 @@ public struct ResponseDestination: Hashable, Sendable {
     public var connection: ConnectionID?
     /// The UDP listener the request came in on, so the answer leaves from the same socket.
     public var listener: Int
+    /// `host` and `port` as a socket address, when already known (saves parsing `host`).
+    public var address: SocketAddress?
 
-    public init(transport: TransportProtocol, host: String, port: Int, connection: ConnectionID? = nil, listener: Int = 0) {
+    public init(transport: TransportProtocol, host: String, port: Int, connection: ConnectionID? = nil, listener: Int = 0,
+                address: SocketAddress? = nil) {
         self.transport = transport
         self.host = host
         self.port = port
         self.connection = connection
         self.listener = listener
+        self.address = address
     }
 }
 
@@ -26,6 +31,13 @@ public enum ResponseRouting {
     /// `received`/`rport` by `ViaStamping` when the request arrived), for a request that
     /// arrived from `source`.
     public static func destination(topVia via: Via, source: SIPPeer) -> ResponseDestination {
+        var destination = route(topVia: via, source: source)
+        // The usual case (rport, or a Via naming the source): reuse the source's address.
+        if destination.host == source.host, destination.port == source.port { destination.address = source.address }
+        return destination
+    }
+
+    private static func route(topVia via: Via, source: SIPPeer) -> ResponseDestination {
         let viaTransport = TransportProtocol(viaToken: via.transport) ?? source.transport
         let sentByPort = via.port.map(Int.init) ?? viaTransport.defaultPort
         let sourceHost = source.host

@@ -11,20 +11,26 @@ public struct SIPPeer: Hashable, Sendable, CustomStringConvertible {
     /// The index of the UDP listener the datagram arrived on (0 when unknown).
     public var listener: Int
 
+    /// The IP address as text, without brackets (what a `received` parameter holds).
+    public let host: String
+    /// The port.
+    public let port: Int
+
     public init(transport: TransportProtocol, address: SocketAddress, connection: ConnectionID? = nil, listener: Int = 0) {
+        self.init(transport: transport, address: address, host: address.ipAddress ?? "", connection: connection, listener: listener)
+    }
+
+    /// A peer whose address text is already known (saves formatting it again).
+    public init(transport: TransportProtocol, address: SocketAddress, host: String, connection: ConnectionID? = nil, listener: Int = 0) {
         self.transport = transport
         self.address = address
+        self.host = host
+        self.port = address.port ?? 0
         self.connection = connection
         self.listener = listener
     }
 
-    /// The source IP address as text, without brackets (what a `received` parameter holds).
-    public var host: String { address.ipAddress ?? "" }
-
-    /// The source port.
-    public var port: Int { address.port ?? 0 }
-
-    public var description: String { "\(transport.rawValue):\(address.ipAddress ?? "?"):\(port)" }
+    public var description: String { "\(transport.rawValue):\(host):\(port)" }
 }
 
 /// Names one stream connection for as long as the transport keeps it.

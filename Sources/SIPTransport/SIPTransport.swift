@@ -85,6 +85,9 @@ public final class SIPTransport: @unchecked Sendable {
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
             .channelOption(.maxMessagesPerRead, value: 16)
+            // Room for bursts (a load balancer's probes, a flood of retransmissions); the
+            // kernel caps it at net.core.rmem_max.
+            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(DatagramHandler(transport: self, listener: index, parser: parser))
@@ -168,15 +171,15 @@ public final class SIPTransport: @unchecked Sendable {
     }
 
     private func sendDatagram(_ buffer: ByteBuffer, to destination: ResponseDestination) {
-        guard let address = try? SocketAddress(ipAddress: destination.host, port: destination.port),
+        guard let address = destination.address ?? (try? SocketAddress(ipAddress: destination.host, port: destination.port)),
               let index = udpChannelIndex(for: address, preferred: destination.listener) else {
             failed(destination)
             return
         }
         stats.datagramsSent += 1
-        let promise = eventLoop.makePromise(of: Void.self)
-        promise.futureResult.whenFailure { [self] _ in failed(destination) }
-        udpChannels[index].write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: promise)
+        // No promise per datagram: a UDP send fails only on a local error, which NIO also
+        // reports through errorCaught (logged), and a promise per packet costs.
+        udpChannels[index].write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
         dirtyUDP.insert(index)
     }
 

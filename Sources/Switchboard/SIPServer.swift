@@ -21,6 +21,7 @@ public final class SIPServer: @unchecked Sendable {
     private let user: TransactionUser
     private var outputs: [TransactionOutput] = []
     private var draining = false
+    private var addresses = AddressCache()
     private var wakeUp: Scheduled<Void>?
     private var wakeUpAt: SIPInstant?
     private var tagCounter: UInt64 = 0
@@ -278,11 +279,12 @@ public final class SIPServer: @unchecked Sendable {
     /// message arrived on).
     private func peer(for flow: TransportFlow) -> SIPPeer? {
         let kind = TransportProtocol(rawValue: flow.transport.rawValue) ?? .udp
-        guard let address = try? SocketAddress(ipAddress: flow.host, port: flow.port) else { return nil }
+        guard let address = addresses.address(flow.host, flow.port) else { return nil }
         if kind == .udp {
-            return SIPPeer(transport: .udp, address: address, listener: Int(truncatingIfNeeded: flow.connection))
+            return SIPPeer(transport: .udp, address: address, host: flow.host, listener: Int(truncatingIfNeeded: flow.connection))
         }
-        return SIPPeer(transport: kind, address: address, connection: flow.connection == 0 ? nil : ConnectionID(flow.connection))
+        return SIPPeer(transport: kind, address: address, host: flow.host,
+                       connection: flow.connection == 0 ? nil : ConnectionID(flow.connection))
     }
 
     private func destination(for flow: TransportFlow) -> ResponseDestination {
@@ -290,5 +292,26 @@ public final class SIPServer: @unchecked Sendable {
         return ResponseDestination(transport: kind, host: flow.host, port: flow.port,
                                    connection: kind == .udp || flow.connection == 0 ? nil : ConnectionID(flow.connection),
                                    listener: kind == .udp ? Int(truncatingIfNeeded: flow.connection) : 0)
+    }
+}
+
+/// Socket addresses by their text, so the address a message came from is not parsed again
+/// for each of its outputs. Bounded: emptied when it grows past `limit`.
+struct AddressCache {
+    private struct Key: Hashable {
+        let host: String
+        let port: Int
+    }
+
+    private var entries: [Key: SocketAddress] = [:]
+    let limit = 4_096
+
+    mutating func address(_ host: String, _ port: Int) -> SocketAddress? {
+        let key = Key(host: host, port: port)
+        if let known = entries[key] { return known }
+        guard let address = try? SocketAddress(ipAddress: host, port: port) else { return nil }
+        if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
+        entries[key] = address
+        return address
     }
 }

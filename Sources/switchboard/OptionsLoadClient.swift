@@ -86,7 +86,10 @@ final class OptionsLoadClient {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let start = DispatchTime.now().uptimeNanoseconds
         let stopAt = start + UInt64(seconds * 1e9)
-        for _ in 0..<window { send(result.sent) }
+        // Ramp up: start with a few requests and add one per answer until the window is
+        // full, so the start is not one burst that overflows a socket buffer.
+        var inFlightTarget = min(window, 16)
+        for _ in 0..<inFlightTarget { send(result.sent) }
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var sending = true
@@ -101,7 +104,7 @@ final class OptionsLoadClient {
             if count <= 0 {
                 // Nothing for 200 ms: when sending, requests were lost — top the window up;
                 // when draining, give up after one quiet second.
-                if sending { for _ in 0..<window { send(result.sent) } ; continue }
+                if sending { for _ in 0..<inFlightTarget { send(result.sent) } ; continue }
                 if let quiet = quietSince, now - quiet > 1_000_000_000 { break }
                 quietSince = quietSince ?? now
                 continue
@@ -112,7 +115,10 @@ final class OptionsLoadClient {
             if number < answered.count {
                 if answered[number] { result.duplicates += 1 } else { answered[number] = true; result.answered += 1 }
             }
-            if sending { send(result.sent) }
+            if sending {
+                send(result.sent)
+                if inFlightTarget < window { inFlightTarget += 1; send(result.sent) }
+            }
             else if result.answered + result.duplicates >= result.sent { break }
         }
         if result.elapsed == 0 { result.elapsed = seconds }
