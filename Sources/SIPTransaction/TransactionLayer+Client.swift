@@ -42,7 +42,7 @@ extension TransactionLayer {
         switch record.machine.state {
         case .calling:
             // §9.1: "a CANCEL … SHOULD NOT be sent" before a provisional response; remember it.
-            inviteClients.slots[id.ref.slot].record?.cancel = .pending
+            inviteClients.modify(id.ref) { $0.cancel = .pending }
         case .proceeding:
             sendCancel(for: id.ref, now: now, into: &out)
         case .completed, .accepted, .terminated:
@@ -100,7 +100,7 @@ extension TransactionLayer {
         switch record.machine.state {
         case .proceeding: sendCancel(for: ref, now: now, into: &out)
         case .calling: break
-        case .completed, .accepted, .terminated: inviteClients.slots[ref.slot].record?.cancel = .none
+        case .completed, .accepted, .terminated: inviteClients.modify(ref) { $0.cancel = .none }
         }
     }
 
@@ -108,7 +108,7 @@ extension TransactionLayer {
     /// non-INVITE client transaction, and starts the 64·T1 guard on the INVITE.
     private func sendCancel(for ref: TransactionSlotRef, now: SIPInstant, into out: inout [TransactionOutput]) {
         guard let record = inviteClients.record(ref), let inviteKey = record.clientKey else { return }
-        inviteClients.slots[ref.slot].record?.cancel = .sent
+        inviteClients.modify(ref) { $0.cancel = .sent }
         let key = ClientKey(branch: inviteKey.branch, method: .cancel)
         if clientIndex[key] == nil {
             startClient(SIPMessage.cancel(for: record.machine.request), method: .cancel, key: key, to: record.flow,
@@ -120,7 +120,7 @@ extension TransactionLayer {
     /// A CANCEL the TU sends itself counts as the INVITE's cancellation (no second one).
     private func markCancelled(branch: FoldedString) {
         guard let id = clientIndex[ClientKey(branch: branch, method: .invite)], inviteClients.contains(id.ref) else { return }
-        inviteClients.slots[id.ref.slot].record?.cancel = .sent
+        inviteClients.modify(id.ref) { $0.cancel = .sent }
     }
 
     /// The answer to a request that cannot start a transaction.

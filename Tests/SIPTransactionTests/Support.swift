@@ -112,6 +112,7 @@ final class Rig {
     }
 
     /// Receives a new request and returns the server transaction the TU was given.
+    @discardableResult
     func serverTransaction(for request: SIPMessage, from flow: TransportFlow = udpPeer,
                            sourceLocation: SourceLocation = #_sourceLocation) -> ServerTransactionID {
         let outputs = receive(request, from: flow)
