@@ -46,17 +46,23 @@ struct InviteServerTransaction: TransactionStateMachine {
     private(set) var state: State = .proceeding
     let request: SIPMessage
     let reliable: Bool
-    let timers: TransactionTimerValues
+    /// The layer's timer values, shared by all its transactions (one pointer per transaction).
+    let shared: SharedTimerValues
+    var timers: TransactionTimerValues { shared.values }
     /// The most recent response sent: what retransmissions of the INVITE get.
     private(set) var lastResponse: SIPMessage?
     /// The current Timer G interval.
     private(set) var timerGInterval: Duration
 
-    init(request: SIPMessage, reliable: Bool, timers: TransactionTimerValues) {
+    init(request: SIPMessage, reliable: Bool, timers: SharedTimerValues) {
         self.request = request
         self.reliable = reliable
-        self.timers = timers
-        self.timerGInterval = timers.timerG
+        self.shared = timers
+        self.timerGInterval = timers.values.timerG
+    }
+
+    init(request: SIPMessage, reliable: Bool, timers: TransactionTimerValues) {
+        self.init(request: request, reliable: reliable, timers: SharedTimerValues(timers))
     }
 
     mutating func handle(_ event: Event) -> TransactionActions {

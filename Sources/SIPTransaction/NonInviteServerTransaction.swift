@@ -31,13 +31,19 @@ struct NonInviteServerTransaction: TransactionStateMachine {
     private(set) var state: State = .trying
     let request: SIPMessage
     let reliable: Bool
-    let timers: TransactionTimerValues
+    /// The layer's timer values, shared by all its transactions (one pointer per transaction).
+    let shared: SharedTimerValues
+    var timers: TransactionTimerValues { shared.values }
     private(set) var lastResponse: SIPMessage?
 
-    init(request: SIPMessage, reliable: Bool, timers: TransactionTimerValues) {
+    init(request: SIPMessage, reliable: Bool, timers: SharedTimerValues) {
         self.request = request
         self.reliable = reliable
-        self.timers = timers
+        self.shared = timers
+    }
+
+    init(request: SIPMessage, reliable: Bool, timers: TransactionTimerValues) {
+        self.init(request: request, reliable: reliable, timers: SharedTimerValues(timers))
     }
 
     mutating func handle(_ event: Event) -> TransactionActions {

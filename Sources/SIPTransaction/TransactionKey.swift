@@ -158,7 +158,8 @@ enum ServerKeyIdentity: Hashable, Sendable {
     /// number and top Via, each compared as text, and the method class. The To tag is
     /// checked after the lookup: a request's own for retransmissions and CANCEL, the tag of
     /// the response sent for an ACK.
-    case rfc2543(requestURI: String, fromTag: String, callID: String, sequence: UInt32, topVia: String, method: MethodClass)
+    /// Boxed (`indirect`): rare, and it would otherwise double the size of every key.
+    indirect case rfc2543(requestURI: String, fromTag: String, callID: String, sequence: UInt32, topVia: String, method: MethodClass)
 }
 
 extension ServerKey {

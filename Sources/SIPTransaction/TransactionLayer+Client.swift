@@ -74,7 +74,7 @@ extension TransactionLayer {
                      now: SIPInstant, into out: inout [TransactionOutput]) -> ClientTransactionID {
         let reliable = flow.transport.isReliable
         if method == .invite {
-            var record = TransactionRecord(machine: InviteClientTransaction(request: request, reliable: reliable, timers: timers),
+            var record = TransactionRecord(machine: InviteClientTransaction(request: request, reliable: reliable, timers: sharedTimers),
                                            flow: flow, hidden: hidden)
             record.clientKey = key
             let (slot, generation) = inviteClients.insert(record)
@@ -83,7 +83,7 @@ extension TransactionLayer {
             run(&inviteClients, .inviteClient, id.ref, .start, subject: nil, now: now, into: &out)
             return id
         }
-        var record = TransactionRecord(machine: NonInviteClientTransaction(request: request, reliable: reliable, timers: timers),
+        var record = TransactionRecord(machine: NonInviteClientTransaction(request: request, reliable: reliable, timers: sharedTimers),
                                        flow: flow, hidden: hidden)
         record.clientKey = key
         let (slot, generation) = nonInviteClients.insert(record)

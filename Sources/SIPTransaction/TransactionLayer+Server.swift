@@ -51,7 +51,7 @@ extension TransactionLayer {
         let reliable = flow.transport.isReliable
         let legacyToTag = key?.isRFC2543 == true ? request.toTag : nil
         if method == .invite {
-            var record = TransactionRecord(machine: InviteServerTransaction(request: request, reliable: reliable, timers: timers),
+            var record = TransactionRecord(machine: InviteServerTransaction(request: request, reliable: reliable, timers: sharedTimers),
                                            flow: flow, hidden: hidden)
             record.serverKey = key
             record.requestToTag = legacyToTag
@@ -61,7 +61,7 @@ extension TransactionLayer {
             run(&inviteServers, .inviteServer, id.ref, .start, subject: request, now: now, into: &out)
             return id
         }
-        var record = TransactionRecord(machine: NonInviteServerTransaction(request: request, reliable: reliable, timers: timers),
+        var record = TransactionRecord(machine: NonInviteServerTransaction(request: request, reliable: reliable, timers: sharedTimers),
                                        flow: flow, hidden: hidden)
         record.serverKey = key
         record.requestToTag = legacyToTag

@@ -13,6 +13,7 @@ import SIPMessage
 public final class TransactionLayer {
     /// T1, T2, T4 and what derives from them.
     public let timers: TransactionTimerValues
+    let sharedTimers: SharedTimerValues
 
     var inviteClients = TransactionPool<InviteClientTransaction>()
     var nonInviteClients = TransactionPool<NonInviteClientTransaction>()
@@ -35,6 +36,7 @@ public final class TransactionLayer {
     /// A layer with the given timer values; tags and branches from a randomly seeded generator.
     public init(timers: TransactionTimerValues = .init()) {
         self.timers = timers
+        self.sharedTimers = SharedTimerValues(timers)
         var system = SystemRandomNumberGenerator()
         self.random = LayerRandom(seed: system.next())
     }
@@ -42,6 +44,7 @@ public final class TransactionLayer {
     /// A layer whose generated tags and branches follow from `randomSeed` (for tests).
     public init(timers: TransactionTimerValues = .init(), randomSeed: UInt64) {
         self.timers = timers
+        self.sharedTimers = SharedTimerValues(timers)
         self.random = LayerRandom(seed: randomSeed)
     }
 

@@ -73,11 +73,25 @@ struct TransactionRecord<Machine> {
     /// Where the request went (client) or came from (server): responses and retransmissions go there.
     var flow: TransportFlow
     var timers = ArmedTimers()
-    /// The key it is matched by, when it is in the client table.
-    var clientKey: ClientKey?
-    /// The key it is matched by, when it is in the server table (nil when another
-    /// transaction held the key already).
-    var serverKey: ServerKey?
+    /// The key it is matched by: in the client table, in the server table, or in neither
+    /// (a server transaction whose key another transaction held already).
+    var indexKey: IndexKey = .none
+
+    enum IndexKey {
+        case none
+        case client(ClientKey)
+        case server(ServerKey)
+    }
+
+    var clientKey: ClientKey? {
+        get { if case .client(let key) = indexKey { return key } else { return nil } }
+        set { indexKey = newValue.map(IndexKey.client) ?? .none }
+    }
+
+    var serverKey: ServerKey? {
+        get { if case .server(let key) = indexKey { return key } else { return nil } }
+        set { indexKey = newValue.map(IndexKey.server) ?? .none }
+    }
     /// A transaction the layer runs for itself (a CANCEL it sent or answered): nothing of it
     /// reaches the TU.
     var hidden: Bool

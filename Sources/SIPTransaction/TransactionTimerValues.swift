@@ -68,3 +68,12 @@ public struct TransactionTimerValues: Hashable, Sendable {
         return capped && next > t2 ? t2 : next
     }
 }
+
+/// One copy of a layer's timer values that all its transactions point to.
+final class SharedTimerValues: Sendable {
+    let values: TransactionTimerValues
+
+    init(_ values: TransactionTimerValues) {
+        self.values = values
+    }
+}
