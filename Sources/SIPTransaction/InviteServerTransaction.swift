@@ -92,7 +92,7 @@ struct InviteServerTransaction: TransactionStateMachine {
             if status < 200 {
                 break
             } else if status < 300 {
-                // RFC 6026 §8.7: Accepted, Timer L on every transport.
+                // RFC 6026 §8.5, §8.7: Accepted, Timer L on every transport.
                 state = .accepted
                 actions.append(.startTimer(.l, timers.timerL))
             } else {
