@@ -63,7 +63,7 @@ struct NonInviteClientTransaction: TransactionStateMachine {
 
         case (.proceeding, .timer(.e)):
             // RFC 3261 §17.1.2.2: in Proceeding, retransmit every T2.
-            timerEInterval = timers.t2
+            timerEInterval = max(timers.t2, TransactionTimerValues.minimumInterval)
             actions.append(.sendRequest)
             actions.append(.startTimer(.e, timerEInterval))
 
