@@ -96,8 +96,9 @@ extension TransactionLayer {
     /// After a response: a CANCEL asked for in Calling goes out with the first provisional
     /// response, and is forgotten once a final response has come (§9.1).
     private func sendPendingCancel(for ref: TransactionSlotRef, now: SIPInstant, into out: inout [TransactionOutput]) {
-        guard let record = inviteClients.record(ref), record.cancel == .pending else { return }
-        switch record.machine.state {
+        guard inviteClients.contains(ref), inviteClients.records[ref.slot]?.cancel == .pending,
+              let state = inviteClients.records[ref.slot]?.machine.state else { return }
+        switch state {
         case .proceeding: sendCancel(for: ref, now: now, into: &out)
         case .calling: break
         case .completed, .accepted, .terminated: inviteClients.modify(ref) { $0.cancel = .none }
@@ -125,7 +126,6 @@ extension TransactionLayer {
 
     /// The answer to a request that cannot start a transaction.
     private func refuse(into out: inout [TransactionOutput]) -> ClientTransactionID {
-        discard()
         let id = statelessClientID()
         out.append(.transportError(id, nil))
         out.append(.terminated(client: id, server: nil))
