@@ -37,17 +37,23 @@ struct InviteClientTransaction: TransactionStateMachine {
     private(set) var state: State = .calling
     let request: SIPMessage
     let reliable: Bool
-    let timers: TransactionTimerValues
+    /// The layer's timer values, shared by all its transactions (one pointer per transaction).
+    let shared: SharedTimerValues
+    var timers: TransactionTimerValues { shared.values }
     /// The current Timer A interval (T1, doubling).
     private(set) var timerAInterval: Duration
     /// The ACK for the non-2xx final response, built once and retransmitted (§17.1.1.3).
     private(set) var ack: SIPMessage?
 
-    init(request: SIPMessage, reliable: Bool, timers: TransactionTimerValues) {
+    init(request: SIPMessage, reliable: Bool, timers: SharedTimerValues) {
         self.request = request
         self.reliable = reliable
-        self.timers = timers
-        self.timerAInterval = timers.timerA
+        self.shared = timers
+        self.timerAInterval = timers.values.timerA
+    }
+
+    init(request: SIPMessage, reliable: Bool, timers: TransactionTimerValues) {
+        self.init(request: request, reliable: reliable, timers: SharedTimerValues(timers))
     }
 
     mutating func handle(_ event: Event) -> TransactionActions {

@@ -44,19 +44,27 @@ struct InviteServerTransaction: TransactionStateMachine {
     }
 
     private(set) var state: State = .proceeding
-    let request: SIPMessage
+    /// The INVITE, while in Proceeding (for the 100 Trying and a CANCEL's 487); released
+    /// with the final response, so a transaction waiting out G/H, I or L holds one message.
+    private(set) var request: SIPMessage?
     let reliable: Bool
-    let timers: TransactionTimerValues
+    /// The layer's timer values, shared by all its transactions (one pointer per transaction).
+    let shared: SharedTimerValues
+    var timers: TransactionTimerValues { shared.values }
     /// The most recent response sent: what retransmissions of the INVITE get.
     private(set) var lastResponse: SIPMessage?
     /// The current Timer G interval.
     private(set) var timerGInterval: Duration
 
-    init(request: SIPMessage, reliable: Bool, timers: TransactionTimerValues) {
+    init(request: SIPMessage, reliable: Bool, timers: SharedTimerValues) {
         self.request = request
         self.reliable = reliable
-        self.timers = timers
-        self.timerGInterval = timers.timerG
+        self.shared = timers
+        self.timerGInterval = timers.values.timerG
+    }
+
+    init(request: SIPMessage, reliable: Bool, timers: TransactionTimerValues) {
+        self.init(request: request, reliable: reliable, timers: SharedTimerValues(timers))
     }
 
     mutating func handle(_ event: Event) -> TransactionActions {
@@ -85,8 +93,10 @@ struct InviteServerTransaction: TransactionStateMachine {
             actions.append(.sendResponse)
             if status < 200 {
                 break
-            } else if status < 300 {
-                // RFC 6026 §8.7: Accepted, Timer L on every transport.
+            }
+            request = nil
+            if status < 300 {
+                // RFC 6026 §8.5, §8.7: Accepted, Timer L on every transport.
                 state = .accepted
                 actions.append(.startTimer(.l, timers.timerL))
             } else {
@@ -161,6 +171,7 @@ struct InviteServerTransaction: TransactionStateMachine {
 
     /// §17.2.1: the transaction's own 100 Trying (§8.2.6.1: no To tag, Timestamp copied).
     private mutating func sendTrying(_ actions: inout TransactionActions) {
+        guard let request else { return }
         lastResponse = SIPMessage.response(to: request, status: 100)
         actions.append(.sendResponse)
     }

@@ -29,15 +29,21 @@ struct NonInviteClientTransaction: TransactionStateMachine {
     private(set) var state: State = .trying
     let request: SIPMessage
     let reliable: Bool
-    let timers: TransactionTimerValues
+    /// The layer's timer values, shared by all its transactions (one pointer per transaction).
+    let shared: SharedTimerValues
+    var timers: TransactionTimerValues { shared.values }
     /// The current Timer E interval.
     private(set) var timerEInterval: Duration
 
-    init(request: SIPMessage, reliable: Bool, timers: TransactionTimerValues) {
+    init(request: SIPMessage, reliable: Bool, timers: SharedTimerValues) {
         self.request = request
         self.reliable = reliable
-        self.timers = timers
-        self.timerEInterval = timers.timerE
+        self.shared = timers
+        self.timerEInterval = timers.values.timerE
+    }
+
+    init(request: SIPMessage, reliable: Bool, timers: TransactionTimerValues) {
+        self.init(request: request, reliable: reliable, timers: SharedTimerValues(timers))
     }
 
     mutating func handle(_ event: Event) -> TransactionActions {
@@ -57,7 +63,7 @@ struct NonInviteClientTransaction: TransactionStateMachine {
 
         case (.proceeding, .timer(.e)):
             // RFC 3261 §17.1.2.2: in Proceeding, retransmit every T2.
-            timerEInterval = timers.t2
+            timerEInterval = max(timers.t2, TransactionTimerValues.minimumInterval)
             actions.append(.sendRequest)
             actions.append(.startTimer(.e, timerEInterval))
 

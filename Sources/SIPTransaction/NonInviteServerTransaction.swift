@@ -29,15 +29,25 @@ struct NonInviteServerTransaction: TransactionStateMachine {
     }
 
     private(set) var state: State = .trying
-    let request: SIPMessage
+    /// The request, until the final response is sent: then only its method is kept, so a
+    /// transaction waiting out Timer J holds one message, not two.
+    private(set) var request: SIPMessage?
+    let method: SIPMethod
     let reliable: Bool
-    let timers: TransactionTimerValues
+    /// The layer's timer values, shared by all its transactions (one pointer per transaction).
+    let shared: SharedTimerValues
+    var timers: TransactionTimerValues { shared.values }
     private(set) var lastResponse: SIPMessage?
 
-    init(request: SIPMessage, reliable: Bool, timers: TransactionTimerValues) {
+    init(request: SIPMessage, reliable: Bool, timers: SharedTimerValues) {
         self.request = request
+        self.method = request.method ?? .other("")
         self.reliable = reliable
-        self.timers = timers
+        self.shared = timers
+    }
+
+    init(request: SIPMessage, reliable: Bool, timers: TransactionTimerValues) {
+        self.init(request: request, reliable: reliable, timers: SharedTimerValues(timers))
     }
 
     mutating func handle(_ event: Event) -> TransactionActions {
@@ -58,6 +68,7 @@ struct NonInviteServerTransaction: TransactionStateMachine {
                 state = .proceeding
             } else {
                 // RFC 3261 §17.2.2: Completed, Timer J (zero on reliable transports).
+                request = nil
                 let j = timers.timerJ(reliable: reliable)
                 if j <= .zero {
                     state = .terminated

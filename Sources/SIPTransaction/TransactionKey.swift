@@ -10,7 +10,16 @@ struct FoldedString: Hashable, Sendable {
     }
 
     static func == (lhs: FoldedString, rhs: FoldedString) -> Bool {
-        lhs.value == rhs.value || lhs.value.utf8.elementsEqual(rhs.value.utf8) { fold($0) == fold($1) }
+        let left = lhs.value.utf8, right = rhs.value.utf8
+        guard left.count == right.count else { return false }
+        let fast: Bool?? = left.withContiguousStorageIfAvailable { a in
+            right.withContiguousStorageIfAvailable { b in
+                for index in 0..<a.count where a[index] != b[index] && fold(a[index]) != fold(b[index]) { return false }
+                return true
+            }
+        }
+        if let fast, let fast { return fast }
+        return left.elementsEqual(right) { fold($0) == fold($1) }
     }
 
     func hash(into hasher: inout Hasher) {
@@ -54,9 +63,29 @@ struct FoldedString: Hashable, Sendable {
 
 /// Matching a response to a client transaction (RFC 3261 §17.1.3): the branch of the top
 /// Via and the CSeq method (a CANCEL shares its INVITE's branch but not its transaction).
+/// The hash is computed once, when the key is made, and compared first, so a dictionary
+/// probe rejects a colliding key without comparing strings.
 struct ClientKey: Hashable, Sendable {
-    var branch: FoldedString
-    var method: SIPMethod
+    let branch: FoldedString
+    let method: SIPMethod
+    private let hash: Int
+
+    init(branch: FoldedString, method: SIPMethod) {
+        self.branch = branch
+        self.method = method
+        var hasher = Hasher()
+        branch.hash(into: &hasher)
+        method.hash(into: &hasher)
+        hash = hasher.finalize()
+    }
+
+    static func == (lhs: ClientKey, rhs: ClientKey) -> Bool {
+        lhs.hash == rhs.hash && lhs.method == rhs.method && lhs.branch == rhs.branch
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(hash)
+    }
 }
 
 /// Which transaction table a request method looks in (RFC 3261 §17.2.3): an ACK matches
@@ -75,19 +104,39 @@ enum MethodClass: UInt8, Hashable, Sendable {
     }
 }
 
-/// Matching a request to a server transaction (RFC 3261 §17.2.3).
-enum ServerKey: Hashable, Sendable {
-    /// The top Via has the magic cookie: its branch and sent-by, and the method class.
-    case rfc3261(branch: FoldedString, host: FoldedString, port: Int32, method: MethodClass)
-    /// RFC 2543 fallback (§17.2.3 last paragraphs): Request-URI, From tag, Call-ID, CSeq
-    /// number and top Via, each compared as text, and the method class. The To tag is
-    /// checked after the lookup: a request's own for retransmissions and CANCEL, the tag of
-    /// the response sent for an ACK.
-    case rfc2543(requestURI: String, fromTag: String, callID: String, sequence: UInt32, topVia: String, method: MethodClass)
+/// Matching a request to a server transaction (RFC 3261 §17.2.3). Like `ClientKey`, it
+/// carries its hash, computed once.
+struct ServerKey: Hashable, Sendable {
+    let identity: ServerKeyIdentity
+    private let hash: Int
+
+    init(_ identity: ServerKeyIdentity) {
+        self.identity = identity
+        var hasher = Hasher()
+        identity.hash(into: &hasher)
+        hash = hasher.finalize()
+    }
+
+    static func == (lhs: ServerKey, rhs: ServerKey) -> Bool {
+        lhs.hash == rhs.hash && lhs.identity == rhs.identity
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(hash)
+    }
+
+    static func rfc3261(branch: FoldedString, host: FoldedString, port: Int32, method: MethodClass) -> ServerKey {
+        ServerKey(.rfc3261(branch: branch, host: host, port: port, method: method))
+    }
+
+    static func rfc2543(requestURI: String, fromTag: String, callID: String, sequence: UInt32, topVia: String,
+                        method: MethodClass) -> ServerKey {
+        ServerKey(.rfc2543(requestURI: requestURI, fromTag: fromTag, callID: callID, sequence: sequence, topVia: topVia, method: method))
+    }
 
     /// The same key for another method class (a CANCEL looking for its INVITE).
     func with(_ method: MethodClass) -> ServerKey {
-        switch self {
+        switch identity {
         case .rfc3261(let branch, let host, let port, _):
             return .rfc3261(branch: branch, host: host, port: port, method: method)
         case .rfc2543(let uri, let fromTag, let callID, let sequence, let topVia, _):
@@ -96,10 +145,24 @@ enum ServerKey: Hashable, Sendable {
     }
 
     var isRFC2543: Bool {
-        if case .rfc2543 = self { return true }
+        if case .rfc2543 = identity { return true }
         return false
     }
+}
 
+/// What a server key compares (RFC 3261 §17.2.3).
+enum ServerKeyIdentity: Hashable, Sendable {
+    /// The top Via has the magic cookie: its branch and sent-by, and the method class.
+    case rfc3261(branch: FoldedString, host: FoldedString, port: Int32, method: MethodClass)
+    /// RFC 2543 fallback (§17.2.3 last paragraphs): Request-URI, From tag, Call-ID, CSeq
+    /// number and top Via, each compared as text, and the method class. The To tag is
+    /// checked after the lookup: a request's own for retransmissions and CANCEL, the tag of
+    /// the response sent for an ACK.
+    /// Boxed (`indirect`): rare, and it would otherwise double the size of every key.
+    indirect case rfc2543(requestURI: String, fromTag: String, callID: String, sequence: UInt32, topVia: String, method: MethodClass)
+}
+
+extension ServerKey {
     /// The key of a request, or nil when it has no usable top Via (or, without the magic
     /// cookie, no Call-ID or CSeq to fall back on).
     static func of(_ request: SIPMessage, method: SIPMethod) -> ServerKey? {

@@ -42,7 +42,7 @@ extension TransactionLayer {
         switch record.machine.state {
         case .calling:
             // §9.1: "a CANCEL … SHOULD NOT be sent" before a provisional response; remember it.
-            inviteClients.slots[id.ref.slot].record?.cancel = .pending
+            inviteClients.modify(id.ref) { $0.cancel = .pending }
         case .proceeding:
             sendCancel(for: id.ref, now: now, into: &out)
         case .completed, .accepted, .terminated:
@@ -74,7 +74,7 @@ extension TransactionLayer {
                      now: SIPInstant, into out: inout [TransactionOutput]) -> ClientTransactionID {
         let reliable = flow.transport.isReliable
         if method == .invite {
-            var record = TransactionRecord(machine: InviteClientTransaction(request: request, reliable: reliable, timers: timers),
+            var record = TransactionRecord(machine: InviteClientTransaction(request: request, reliable: reliable, timers: sharedTimers),
                                            flow: flow, hidden: hidden)
             record.clientKey = key
             let (slot, generation) = inviteClients.insert(record)
@@ -83,7 +83,7 @@ extension TransactionLayer {
             run(&inviteClients, .inviteClient, id.ref, .start, subject: nil, now: now, into: &out)
             return id
         }
-        var record = TransactionRecord(machine: NonInviteClientTransaction(request: request, reliable: reliable, timers: timers),
+        var record = TransactionRecord(machine: NonInviteClientTransaction(request: request, reliable: reliable, timers: sharedTimers),
                                        flow: flow, hidden: hidden)
         record.clientKey = key
         let (slot, generation) = nonInviteClients.insert(record)
@@ -96,11 +96,12 @@ extension TransactionLayer {
     /// After a response: a CANCEL asked for in Calling goes out with the first provisional
     /// response, and is forgotten once a final response has come (§9.1).
     private func sendPendingCancel(for ref: TransactionSlotRef, now: SIPInstant, into out: inout [TransactionOutput]) {
-        guard let record = inviteClients.record(ref), record.cancel == .pending else { return }
-        switch record.machine.state {
+        guard inviteClients.contains(ref), inviteClients.records[ref.slot]?.cancel == .pending,
+              let state = inviteClients.records[ref.slot]?.machine.state else { return }
+        switch state {
         case .proceeding: sendCancel(for: ref, now: now, into: &out)
         case .calling: break
-        case .completed, .accepted, .terminated: inviteClients.slots[ref.slot].record?.cancel = .none
+        case .completed, .accepted, .terminated: inviteClients.modify(ref) { $0.cancel = .none }
         }
     }
 
@@ -108,7 +109,7 @@ extension TransactionLayer {
     /// non-INVITE client transaction, and starts the 64·T1 guard on the INVITE.
     private func sendCancel(for ref: TransactionSlotRef, now: SIPInstant, into out: inout [TransactionOutput]) {
         guard let record = inviteClients.record(ref), let inviteKey = record.clientKey else { return }
-        inviteClients.slots[ref.slot].record?.cancel = .sent
+        inviteClients.modify(ref) { $0.cancel = .sent }
         let key = ClientKey(branch: inviteKey.branch, method: .cancel)
         if clientIndex[key] == nil {
             startClient(SIPMessage.cancel(for: record.machine.request), method: .cancel, key: key, to: record.flow,
@@ -120,12 +121,11 @@ extension TransactionLayer {
     /// A CANCEL the TU sends itself counts as the INVITE's cancellation (no second one).
     private func markCancelled(branch: FoldedString) {
         guard let id = clientIndex[ClientKey(branch: branch, method: .invite)], inviteClients.contains(id.ref) else { return }
-        inviteClients.slots[id.ref.slot].record?.cancel = .sent
+        inviteClients.modify(id.ref) { $0.cancel = .sent }
     }
 
     /// The answer to a request that cannot start a transaction.
     private func refuse(into out: inout [TransactionOutput]) -> ClientTransactionID {
-        discard()
         let id = statelessClientID()
         out.append(.transportError(id, nil))
         out.append(.terminated(client: id, server: nil))

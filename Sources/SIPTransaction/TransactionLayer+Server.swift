@@ -40,7 +40,7 @@ extension TransactionLayer {
             guard method == .invite, let record = inviteServers.record(id.ref) else { return false }
             return !key.isRFC2543 || record.requestToTag == request.toTag
         }
-        guard let record = nonInviteServers.record(id.ref), record.machine.request.method == method else { return false }
+        guard let record = nonInviteServers.record(id.ref), record.machine.method == method else { return false }
         return !key.isRFC2543 || record.requestToTag == request.toTag
     }
 
@@ -51,7 +51,7 @@ extension TransactionLayer {
         let reliable = flow.transport.isReliable
         let legacyToTag = key?.isRFC2543 == true ? request.toTag : nil
         if method == .invite {
-            var record = TransactionRecord(machine: InviteServerTransaction(request: request, reliable: reliable, timers: timers),
+            var record = TransactionRecord(machine: InviteServerTransaction(request: request, reliable: reliable, timers: sharedTimers),
                                            flow: flow, hidden: hidden)
             record.serverKey = key
             record.requestToTag = legacyToTag
@@ -61,7 +61,7 @@ extension TransactionLayer {
             run(&inviteServers, .inviteServer, id.ref, .start, subject: request, now: now, into: &out)
             return id
         }
-        var record = TransactionRecord(machine: NonInviteServerTransaction(request: request, reliable: reliable, timers: timers),
+        var record = TransactionRecord(machine: NonInviteServerTransaction(request: request, reliable: reliable, timers: sharedTimers),
                                        flow: flow, hidden: hidden)
         record.serverKey = key
         record.requestToTag = legacyToTag
@@ -106,8 +106,8 @@ extension TransactionLayer {
             // §9.2: the To tag of the 200 and of the INVITE's response should be the same.
             let tag = record.machine.responseToTag ?? newTag()
             answer(cancel, cancelID, status: 200, toTag: tag, now: now, into: &out)
-            if record.machine.state == .proceeding {
-                let terminated = SIPMessage.response(to: record.machine.request, status: 487, toTag: tag)
+            if record.machine.state == .proceeding, let invite = record.machine.request {
+                let terminated = SIPMessage.response(to: invite, status: 487, toTag: tag)
                 run(&inviteServers, .inviteServer, target.ref, .tuResponse(terminated), subject: nil, now: now, into: &out)
                 out.append(.cancelled(target))
             }

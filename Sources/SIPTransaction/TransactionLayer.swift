@@ -13,6 +13,7 @@ import SIPMessage
 public final class TransactionLayer {
     /// T1, T2, T4 and what derives from them.
     public let timers: TransactionTimerValues
+    let sharedTimers: SharedTimerValues
 
     var inviteClients = TransactionPool<InviteClientTransaction>()
     var nonInviteClients = TransactionPool<NonInviteClientTransaction>()
@@ -35,6 +36,7 @@ public final class TransactionLayer {
     /// A layer with the given timer values; tags and branches from a randomly seeded generator.
     public init(timers: TransactionTimerValues = .init()) {
         self.timers = timers
+        self.sharedTimers = SharedTimerValues(timers)
         var system = SystemRandomNumberGenerator()
         self.random = LayerRandom(seed: system.next())
     }
@@ -42,6 +44,7 @@ public final class TransactionLayer {
     /// A layer whose generated tags and branches follow from `randomSeed` (for tests).
     public init(timers: TransactionTimerValues = .init(), randomSeed: UInt64) {
         self.timers = timers
+        self.sharedTimers = SharedTimerValues(timers)
         self.random = LayerRandom(seed: randomSeed)
     }
 
@@ -158,29 +161,34 @@ public final class TransactionLayer {
     func run<M: TransactionStateMachine>(_ pool: inout TransactionPool<M>, _ tag: PoolTag, _ ref: TransactionSlotRef,
                                          _ event: M.Event, subject: SIPMessage?, now: SIPInstant,
                                          into out: inout [TransactionOutput]) -> TransactionActions {
-        guard pool.contains(ref), let actions = pool.slots[ref.slot].record?.machine.handle(event),
-              let flow = pool.slots[ref.slot].record?.flow else { return TransactionActions() }
-        let slot = ref.slot
-        let hidden = pool.slots[slot].record?.hidden ?? false
         var terminated = false
-        for action in actions {
-            switch action {
-            case .sendRequest, .sendAck, .sendResponse:
-                if let message = pool.slots[slot].record?.machine.message(for: action) {
-                    out.append(.send(message, to: flow))
+        var hidden = false
+        // One in-place access to the record: no copy of the machine or its messages.
+        let done: TransactionActions? = pool.modify(ref) { record in
+            let actions = record.machine.handle(event)
+            hidden = record.hidden
+            for action in actions {
+                switch action {
+                case .sendRequest, .sendAck, .sendResponse:
+                    if let message = record.machine.message(for: action) {
+                        out.append(.send(message, to: record.flow))
+                    }
+                case .startTimer(let timer, let duration):
+                    let deadline = (now + duration).nanoseconds
+                    record.timers.arm(timer, at: deadline)
+                    heap.push(deadline: deadline, owner: ref.raw, pool: tag, timer: timer)
+                case .passToTU, .timeout, .transportError:
+                    if !record.hidden, let output = Self.output(for: action, tag, ref, subject: subject, flow: record.flow) {
+                        out.append(output)
+                    }
+                case .terminate:
+                    terminated = true
                 }
-            case .startTimer(let timer, let duration):
-                let deadline = (now + duration).nanoseconds
-                pool.slots[slot].record?.timers.arm(timer, at: deadline)
-                heap.push(deadline: deadline, owner: ref.raw, pool: tag, timer: timer)
-            case .passToTU, .timeout, .transportError:
-                if !hidden, let output = Self.output(for: action, tag, ref, subject: subject, flow: flow) {
-                    out.append(output)
-                }
-            case .terminate:
-                terminated = true
             }
+            if !terminated { record.timers.keep(record.machine.liveTimers) }
+            return actions
         }
+        guard let actions = done else { return TransactionActions() }
         if terminated {
             if let record = pool.remove(ref) { unindex(record, raw: ref.raw) }
             if !hidden {
@@ -189,8 +197,6 @@ public final class TransactionLayer {
                 case .inviteServer, .nonInviteServer: out.append(.terminated(client: nil, server: ServerTransactionID(raw: ref.raw)))
                 }
             }
-        } else if let live = pool.slots[slot].record?.machine.liveTimers {
-            pool.slots[slot].record?.timers.keep(live)
         }
         return actions
     }
@@ -235,14 +241,13 @@ public final class TransactionLayer {
                 after duration: Duration, now: SIPInstant) {
         guard pool.contains(ref) else { return }
         let deadline = (now + duration).nanoseconds
-        pool.slots[ref.slot].record?.timers.arm(timer, at: deadline)
+        pool.modify(ref) { $0.timers.arm(timer, at: deadline) }
         heap.push(deadline: deadline, owner: ref.raw, pool: tag, timer: timer)
     }
 
     /// Disarms a due heap entry if it still stands for an armed timer.
     private static func take<M>(_ pool: inout TransactionPool<M>, _ ref: TransactionSlotRef, _ entry: TimerHeap.Entry) -> Bool {
-        guard pool.contains(ref) else { return false }
-        return pool.slots[ref.slot].record?.timers.take(entry.timer, at: entry.deadline) ?? false
+        pool.modify(ref) { $0.timers.take(entry.timer, at: entry.deadline) } ?? false
     }
 
     private func isArmed(_ entry: TimerHeap.Entry) -> Bool {
@@ -256,13 +261,13 @@ public final class TransactionLayer {
     }
 
     private static func isArmed<M>(_ pool: TransactionPool<M>, _ ref: TransactionSlotRef, _ entry: TimerHeap.Entry) -> Bool {
-        pool.contains(ref) && pool.slots[ref.slot].record?.timers.isArmed(entry.timer, at: entry.deadline) == true
+        pool.contains(ref) && pool.records[ref.slot]?.timers.isArmed(entry.timer, at: entry.deadline) == true
     }
 
     private static func refs<M>(in pool: TransactionPool<M>, using flow: TransportFlow, invite: Bool) -> [TransactionSlotRef] {
         var result: [TransactionSlotRef] = []
-        for slot in pool.slots.indices where pool.slots[slot].record?.flow.sameFlow(flow) == true {
-            result.append(TransactionSlotRef(raw: TransactionSlotRef.pack(slot: slot, generation: pool.slots[slot].generation, invite: invite)))
+        for slot in pool.records.indices where pool.records[slot]?.flow.sameFlow(flow) == true {
+            result.append(TransactionSlotRef(raw: TransactionSlotRef.pack(slot: slot, generation: pool.generations[slot], invite: invite)))
         }
         return result
     }

@@ -16,8 +16,8 @@ public enum TransactionOutput: Equatable, Sendable {
     /// A response for the TU's client transaction: provisional, final, and (RFC 6026 §8.4)
     /// each 2xx retransmission to an INVITE while in the Accepted state.
     case response(SIPMessage, ClientTransactionID)
-    /// A response that matched no client transaction (RFC 3261 §17.1.3). RFC 6026 §8.9 tells
-    /// a UA to discard it; a proxy core forwards it statelessly. Reported, never acted on.
+    /// A response that matched no client transaction (RFC 3261 §17.1.3). RFC 6026 (its change
+    /// to §18.1.2) tells a UA to discard it; a proxy forwards it. Reported, never acted on.
     case strayResponse(SIPMessage, from: TransportFlow)
     /// A CANCEL matched this INVITE server transaction before its final response: the layer
     /// has already answered the CANCEL with 200 and the INVITE with 487 (RFC 3261 §9.2).

@@ -73,11 +73,25 @@ struct TransactionRecord<Machine> {
     /// Where the request went (client) or came from (server): responses and retransmissions go there.
     var flow: TransportFlow
     var timers = ArmedTimers()
-    /// The key it is matched by, when it is in the client table.
-    var clientKey: ClientKey?
-    /// The key it is matched by, when it is in the server table (nil when another
-    /// transaction held the key already).
-    var serverKey: ServerKey?
+    /// The key it is matched by: in the client table, in the server table, or in neither
+    /// (a server transaction whose key another transaction held already).
+    var indexKey: IndexKey = .none
+
+    enum IndexKey {
+        case none
+        case client(ClientKey)
+        case server(ServerKey)
+    }
+
+    var clientKey: ClientKey? {
+        get { if case .client(let key) = indexKey { return key } else { return nil } }
+        set { indexKey = newValue.map(IndexKey.client) ?? .none }
+    }
+
+    var serverKey: ServerKey? {
+        get { if case .server(let key) = indexKey { return key } else { return nil } }
+        set { indexKey = newValue.map(IndexKey.server) ?? .none }
+    }
     /// A transaction the layer runs for itself (a CANCEL it sent or answered): nothing of it
     /// reaches the TU.
     var hidden: Bool
@@ -94,47 +108,57 @@ struct TransactionRecord<Machine> {
 }
 
 /// The transactions of one kind, in slots reused through a free list. A slot's generation
-/// changes when its transaction ends, so a stale identifier finds nothing.
+/// changes when its transaction ends, so a stale identifier finds nothing. Generations and
+/// records are kept apart so that checking an identifier touches no record.
 struct TransactionPool<Machine> {
-    struct Slot {
-        var generation: UInt32
-        var record: TransactionRecord<Machine>?
-    }
-
-    var slots: [Slot] = []
+    private(set) var generations: [UInt32] = []
+    var records: [TransactionRecord<Machine>?] = []
     private var free: [Int] = []
     private(set) var count = 0
 
     mutating func insert(_ record: TransactionRecord<Machine>) -> (slot: Int, generation: UInt32) {
         count += 1
         if let slot = free.popLast() {
-            slots[slot].record = record
-            return (slot, slots[slot].generation)
+            records[slot] = record
+            return (slot, generations[slot])
         }
-        slots.append(Slot(generation: 1, record: record))
-        return (slots.count - 1, 1)
+        records.append(record)
+        generations.append(1)
+        return (records.count - 1, 1)
     }
 
     @inline(__always)
     func contains(_ ref: TransactionSlotRef) -> Bool {
         let slot = ref.slot
-        return slot < slots.count && slots[slot].generation == ref.generation
+        return slot < generations.count && generations[slot] == ref.generation
     }
 
     mutating func remove(_ ref: TransactionSlotRef) -> TransactionRecord<Machine>? {
         guard contains(ref) else { return nil }
         let slot = ref.slot
-        let record = slots[slot].record
-        slots[slot].record = nil
-        slots[slot].generation &+= 1
-        if slots[slot].generation == 0 { slots[slot].generation = 1 }
+        let record = records[slot].take()
+        generations[slot] &+= 1
+        if generations[slot] == 0 { generations[slot] = 1 }
         free.append(slot)
         count -= 1
         return record
     }
 
+    /// Runs `body` on the live record for `ref`, in place; nil when there is none.
+    @inline(__always)
+    mutating func modify<R>(_ ref: TransactionSlotRef, _ body: (inout TransactionRecord<Machine>) -> R) -> R? {
+        guard contains(ref) else { return nil }
+        return records[ref.slot]?.modify(body)
+    }
+
     /// The live record for `ref` (a copy; for reading).
     func record(_ ref: TransactionSlotRef) -> TransactionRecord<Machine>? {
-        contains(ref) ? slots[ref.slot].record : nil
+        contains(ref) ? records[ref.slot] : nil
     }
+}
+
+extension TransactionRecord {
+    /// Lets `Optional` chaining hand a record to a closure in place.
+    @inline(__always)
+    mutating func modify<R>(_ body: (inout TransactionRecord) -> R) -> R { body(&self) }
 }

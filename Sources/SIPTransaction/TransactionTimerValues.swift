@@ -36,18 +36,22 @@ public struct TransactionTimerValues: Hashable, Sendable {
         self.unreliableTimerD = unreliableTimerD
     }
 
+    /// The shortest retransmission interval the layer uses, whatever T1 and T2 say: a zero
+    /// or negative T1 must not make a retransmission timer fire forever at the same instant.
+    static let minimumInterval: Duration = .milliseconds(1)
+
     /// Initial Timer A (RFC 3261 §17.1.1.2); it doubles after each retransmission.
-    public var timerA: Duration { t1 }
+    public var timerA: Duration { max(t1, Self.minimumInterval) }
     /// Timer B, 64·T1 (RFC 3261 §17.1.1.2).
     public var timerB: Duration { t1 * 64 }
     /// Timer D: 32 s on unreliable transports, zero on reliable ones (RFC 3261 §17.1.1.2).
     public func timerD(reliable: Bool) -> Duration { reliable ? .zero : unreliableTimerD }
     /// Initial Timer E (RFC 3261 §17.1.2.2); it doubles up to T2.
-    public var timerE: Duration { t1 }
+    public var timerE: Duration { max(t1, Self.minimumInterval) }
     /// Timer F, 64·T1 (RFC 3261 §17.1.2.2).
     public var timerF: Duration { t1 * 64 }
     /// Initial Timer G (RFC 3261 §17.2.1); it doubles up to T2.
-    public var timerG: Duration { t1 }
+    public var timerG: Duration { max(t1, Self.minimumInterval) }
     /// Timer H, 64·T1 (RFC 3261 §17.2.1).
     public var timerH: Duration { t1 * 64 }
     /// Timer I: T4 on unreliable transports, zero on reliable ones (RFC 3261 §17.2.1).
@@ -65,6 +69,15 @@ public struct TransactionTimerValues: Hashable, Sendable {
     /// when `capped` (Timers E and G, RFC 3261 §17.1.2.2, §17.2.1; Timer A is not capped).
     func doubled(_ interval: Duration, capped: Bool) -> Duration {
         let next = interval * 2
-        return capped && next > t2 ? t2 : next
+        return max(capped && next > t2 ? t2 : next, Self.minimumInterval)
+    }
+}
+
+/// One copy of a layer's timer values that all its transactions point to.
+final class SharedTimerValues: Sendable {
+    let values: TransactionTimerValues
+
+    init(_ values: TransactionTimerValues) {
+        self.values = values
     }
 }
