@@ -7,7 +7,7 @@ struct SwitchboardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard",
         abstract: "Switchboard: a SIP IVR and call-routing engine.",
-        subcommands: [BenchCommand.self, SIPCheckCommand.self]
+        subcommands: [BenchCommand.self, SIPCheckCommand.self, CheckCommand.self, SimulateCommand.self, FlowTestCommand.self, GraphCommand.self]
     )
 }
 
