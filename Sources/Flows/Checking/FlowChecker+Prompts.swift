@@ -4,7 +4,9 @@ extension FlowChecker {
     func checkPrompts(of flow: Flow, _ log: inout DiagnosticLog) {
         guard let prompts else { return }
         for step in flow.steps {
-            for prompt in step.promptReferences {
+            for reference in step.promptReferences {
+                // Defaults the language supplies are reported at the step that uses them.
+                let prompt = reference.location == .builtIn ? Located(reference.value, at: step.location) : reference
                 switch prompts.problem(with: prompt.value, language: flow.language) {
                 case nil: break
                 case .missing(let searched)?:
