@@ -3,15 +3,14 @@
 extension FlowInterpreter {
     func runDirectory(_ directory: DirectoryStep, step: Step, flow: Flow) async throws -> StepResult {
         let people = system.directory.people.filter { $0.extensionNumber != nil }
-        let request = DigitRequest(maxDigits: max(directory.minLetters, 8), terminator: "#",
+        let request = DigitRequest(maxDigits: directory.minLetters, terminator: "#",
                                    firstDigitTimeout: directory.timeout, interDigitTimeout: .seconds(3))
         for _ in 1...directory.attempts {
             try await playPrompts(directory.prompt.map(\.value), language: flow.language, bargeIn: true)
             let input = try await session.collectDigits(request)
             await record(.digits(input.digits, ending: input.ending))
             stepsWithoutInput = 0
-            let found = input.digits.count >= min(directory.minLetters, 1)
-                ? KeypadNames.matches(input.digits, in: people, match: directory.match) : []
+            let found = input.digits.isEmpty ? [] : KeypadNames.matches(input.digits, in: people, match: directory.match)
             if let chosen = try await choose(from: Array(found.prefix(9)), flow: flow) {
                 try await playPrompts([BuiltInPrompts.directoryExtension] + spokenExtension(chosen),
                                       language: flow.language, bargeIn: false)

@@ -201,23 +201,30 @@ public final class FlowInterpreter {
         return continuing ? .continueNext : .exit(.ended(.voicemail(mailbox: mailbox)))
     }
 
+    /// Plays prompts; the trace event carries the time playback started.
     @discardableResult
     func playPrompts(_ prompts: [String], language: String, bargeIn: Bool) async throws -> PlaybackResult {
         guard !prompts.isEmpty else { return .completed }
+        let startedAt = await elapsed()
         let result = try await session.play(prompts, language: language, bargeIn: bargeIn)
-        if case .interrupted(let key) = result {
-            await record(.played(prompts: prompts, interrupted: key))
-        } else {
-            await record(.played(prompts: prompts, interrupted: nil))
-        }
+        var interruptedBy: Character?
+        if case .interrupted(let key) = result { interruptedBy = key }
+        append(TraceEvent(time: startedAt, kind: .played(prompts: prompts, interrupted: interruptedBy)))
         return result
     }
 
     func record(_ kind: TraceEvent.Kind) async {
-        let elapsed = await session.now().timeIntervalSince(startTime)
-        let event = TraceEvent(time: .milliseconds(Int64((elapsed * 1000).rounded())), kind: kind)
+        append(TraceEvent(time: await elapsed(), kind: kind))
+    }
+
+    private func append(_ event: TraceEvent) {
         trace.append(event)
         observer?(event)
+    }
+
+    private func elapsed() async -> Duration {
+        let seconds = await session.now().timeIntervalSince(startTime)
+        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
     static func reason(for error: Error) -> String {
