@@ -18,7 +18,7 @@ enum FlowFixtures {
       bob: { name: Bob Baker, extension: "302", mailbox: bob, phones: ["+4930111222"] }
       carol: { name: Carol Chen, extension: "303", mailbox: carol, forwarding: { busy: "+4930999888" } }
     outbound:
-      allowed: ["+4930XXXXXX."]
+      allowed: ["+4930XXXX."]
     """
 
     /// Loads the sources; `directory.yaml` is the fixture directory unless given.
