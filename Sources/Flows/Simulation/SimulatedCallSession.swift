@@ -13,6 +13,8 @@ public actor SimulatedCallSession: CallSession {
     private var keys: [(time: Int64, key: Character)] = []
     private var responses: [SimulationScript.KeyResponse]
     public private(set) var hungUp = false
+    /// Every transfer the flow asked for, in order (tests inspect modes, endpoints, timeouts).
+    public private(set) var transferRequests: [TransferRequest] = []
 
     public init(info: CallInfo, start: Date, script: SimulationScript, prompts: (any PromptCatalog)? = nil) {
         self.info = info
@@ -82,6 +84,7 @@ public actor SimulatedCallSession: CallSession {
     }
 
     public func transfer(_ request: TransferRequest) throws -> TransferResult {
+        transferRequests.append(request)
         let byEndpoint = request.endpoints.lazy.compactMap { self.script.transferResults[$0.description] }.first
         let result = byEndpoint ?? script.transferResults[request.destination] ?? script.defaultTransferResult
         let ringing: Duration = switch result {
