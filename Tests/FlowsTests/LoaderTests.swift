@@ -152,3 +152,43 @@ struct LoaderTests {
         #expect(collect.minDigits == 4 && collect.maxDigits == 6 && collect.terminator == "*")
     }
 }
+
+@Suite("Hostile input never crashes the loader")
+struct HostileInputTests {
+    @Test("Brackets nested a hundred thousand deep are refused, not a stack overflow")
+    func deepNesting() {
+        let text = "a: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "\n"
+        guard case .failure(let diagnostic) = YAMLLoader().parse(data: Data(text.utf8), file: "deep.yaml") else {
+            Issue.record("deep nesting was accepted")
+            return
+        }
+        #expect(diagnostic.location.line == 1 && diagnostic.location.column == 68)
+        #expect(diagnostic.message.contains("nest"))
+    }
+
+    @Test("Brackets inside quotes and comments do not count")
+    func quotedBrackets() {
+        let text = "a: \"" + String(repeating: "[", count: 100) + "\"  # " + String(repeating: "{", count: 100) + "\nb: [[1]]\n"
+        guard case .success(let node) = YAMLLoader().parse(data: Data(text.utf8), file: "ok.yaml") else {
+            Issue.record("quoted brackets were refused")
+            return
+        }
+        #expect(node["a"]?.scalar?.count == 100)
+    }
+
+    @Test("Absurd values are errors, not traps", arguments: [
+        ("timeout: 1e300s", "7:16"), ("timeout: 99999999999999999999", "7:16"),
+        ("attempts: 99999999999999999999999", "7:17"),
+    ])
+    func absurdMenuValues(line: String, location: String) {
+        let flow = "flow: main\nsteps:\n  m:\n    menu:\n      prompt: p\n      options: { \"1\": m }\n      \(line)\n"
+        #expect(FlowFixtures.diagnostics(["main.yaml": flow]).at(.badValue) == [location])
+    }
+
+    @Test("Backwards ranges in patterns and impossible dates are harmless")
+    func odd() {
+        #expect(!DialPattern("[9-1]").matches("5"))
+        #expect(CalendarDay.parse("99999999999-01-01") == nil)
+        #expect(CalendarDay.parse("2026-01-99") == nil)
+    }
+}

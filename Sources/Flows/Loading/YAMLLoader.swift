@@ -39,6 +39,11 @@ public struct YAMLLoader: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             return .failure(Diagnostic(.syntax, at: start, "file is not UTF-8 text"))
         }
+        if let excess = NestingGuard.firstExcess(in: text) {
+            return .failure(Diagnostic(.aliasBomb, at: SourceLocation(file: file, line: excess.line, column: excess.column),
+                "brackets nest more than \(NestingGuard.maximumDepth) levels deep; refused",
+                hint: "flow files need only a few levels; write nested values as indented blocks"))
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

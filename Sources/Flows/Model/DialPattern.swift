@@ -56,7 +56,7 @@ public struct DialPattern: Sendable, Hashable {
         var index = 0
         while index < set.count {
             if index + 2 < set.count, set[index + 1] == "-" {
-                if (set[index]...set[index + 2]).contains(character) { return true }
+                if set[index] <= set[index + 2], (set[index]...set[index + 2]).contains(character) { return true }
                 index += 3
             } else {
                 if set[index] == character { return true }

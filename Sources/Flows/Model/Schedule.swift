@@ -79,7 +79,8 @@ public struct CalendarDay: Sendable, Hashable {
         case 2: candidate = CalendarDay(year: nil, month: numbers[0], day: numbers[1])
         default: return nil
         }
-        guard (1...12).contains(candidate.month), candidate.day >= 1 else { return nil }
+        guard (1...12).contains(candidate.month), (1...31).contains(candidate.day),
+              (1...9999).contains(candidate.year ?? 2024) else { return nil }
         var components = DateComponents(year: candidate.year ?? 2024, month: candidate.month, day: candidate.day)
         components.calendar = Calendar(identifier: .gregorian)
         return components.isValidDate ? candidate : nil
