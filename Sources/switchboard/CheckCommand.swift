@@ -17,9 +17,9 @@ struct CheckCommand: ParsableCommand {
     var promptsDirectory: String?
 
     func run() throws {
-        let options = try FlowsOptions.parse(["--flows", flowsDirectory] + (promptsDirectory.map { ["--prompts", $0] } ?? []))
+        let prompts = FilePromptCatalog(root: FlowsOptions.promptsRoot(flowsDirectory: flowsDirectory, given: promptsDirectory))
         let (system, loadDiagnostics) = FlowSystemLoader().load(directory: flowsDirectory)
-        let checked = loadDiagnostics + FlowChecker(system: system, prompts: FilePromptCatalog(root: options.promptsRoot)).check()
+        let checked = loadDiagnostics + FlowChecker(system: system, prompts: prompts).check()
         for diagnostic in checked { print(diagnostic) }
         let errors = checked.filter { $0.severity == .error }.count
         let warnings = checked.count - errors

@@ -20,14 +20,14 @@ struct FlowTestCommand: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        let options = try FlowsOptions.parse(["--flows", flowsDirectory] + (promptsDirectory.map { ["--prompts", $0] } ?? []))
-        guard let (system, _) = options.loadChecked() else {
+        let promptsRoot = FlowsOptions.promptsRoot(flowsDirectory: flowsDirectory, given: promptsDirectory)
+        guard let (system, _) = FlowsOptions.loadChecked(flowsDirectory: flowsDirectory, promptsRoot: promptsRoot) else {
             print("0 passed, 1 failed")
             throw ExitCode(1)
         }
         let (scenarios, diagnostics) = FlowScenarioReader().load(directory: (flowsDirectory as NSString).appendingPathComponent("tests"))
         for diagnostic in diagnostics { print(diagnostic) }
-        let runner = FlowScenarioRunner(system: system, prompts: FilePromptCatalog(root: options.promptsRoot))
+        let runner = FlowScenarioRunner(system: system, prompts: FilePromptCatalog(root: promptsRoot))
         let verdicts = runBlocking { await runner.runAll(scenarios) }
         for verdict in verdicts {
             print("\(verdict.passed ? "PASS" : "FAIL")  \(verdict.scenario.name)  (\(verdict.scenario.location))")

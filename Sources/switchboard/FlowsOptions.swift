@@ -10,13 +10,20 @@ struct FlowsOptions: ParsableArguments {
     @Option(name: .customLong("prompts"), help: "The prompts directory (default: prompts/ beside the flows directory).")
     var promptsDirectory: String?
 
-    var promptsRoot: String {
-        promptsDirectory ?? ((flowsDirectory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("prompts")
+    var promptsRoot: String { Self.promptsRoot(flowsDirectory: flowsDirectory, given: promptsDirectory) }
+
+    /// `--prompts` when given, else `prompts/` beside the flows directory.
+    static func promptsRoot(flowsDirectory: String, given: String?) -> String {
+        given ?? ((flowsDirectory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("prompts")
     }
 
     /// Loads and checks; prints errors (and warnings when `verbose`) to standard error.
     /// Nil when there were errors: a broken system never runs.
     func loadChecked(verbose: Bool = false) -> (FlowSystem, [Diagnostic])? {
+        Self.loadChecked(flowsDirectory: flowsDirectory, promptsRoot: promptsRoot, verbose: verbose)
+    }
+
+    static func loadChecked(flowsDirectory: String, promptsRoot: String, verbose: Bool = false) -> (FlowSystem, [Diagnostic])? {
         let (system, loadDiagnostics) = FlowSystemLoader().load(directory: flowsDirectory)
         let catalog = FilePromptCatalog(root: promptsRoot)
         let diagnostics = (loadDiagnostics + FlowChecker(system: system, prompts: catalog).check())

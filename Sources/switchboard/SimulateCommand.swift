@@ -52,10 +52,10 @@ struct SimulateCommand: ParsableCommand {
         }
         script.defaultTransferResult = result
         if let hangupAfter {
-            guard let seconds = Double(hangupAfter.replacingOccurrences(of: "s", with: "")) else {
-                throw ValidationError("--hangup-after takes seconds, e.g. 30s")
+            guard let duration = FlowDuration.parse(hangupAfter) else {
+                throw ValidationError("--hangup-after takes a duration, e.g. 30s")
             }
-            script.hangUpAt = .milliseconds(Int64(seconds * 1000))
+            script.hangUpAt = duration
         }
         var variables: [String: String] = [:]
         for pair in variable {

@@ -192,3 +192,30 @@ struct HostileInputTests {
         #expect(CalendarDay.parse("2026-01-99") == nil)
     }
 }
+
+@Suite("Menu shorthands from the design sketch")
+struct MenuShorthandTests {
+    @Test("`invalid: PROMPT` and `attempts: N` as DESIGN.md's sketch writes them")
+    func sketch() throws {
+        let flow = """
+        flow: main
+        steps:
+          menu:
+            menu:
+              prompt: main-menu
+              timeout: 5s
+              attempts: 2
+              invalid: wrong-key
+              options: { "1": menu }
+        """
+        let (system, diagnostics) = FlowFixtures.load(["main.yaml": flow])
+        #expect(diagnostics.isEmpty)
+        guard case .menu(let menu)? = system.flow(named: "main")?.steps.first?.action else {
+            Issue.record("no menu")
+            return
+        }
+        #expect(menu.invalid.prompt.map(\.value) == ["wrong-key"])
+        #expect(menu.invalid.count == 2 && menu.noInput.count == 2)
+        #expect(menu.noInput.prompt.map(\.value) == ["no-input"])
+    }
+}

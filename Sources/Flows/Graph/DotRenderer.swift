@@ -39,6 +39,7 @@ public struct DotRenderer: Sendable {
         case .branch: ("diamond", "#fef3c7")
         case .transfer: ("box", "#dcfce7")
         case .voicemail, .voicemailAccess: ("box", "#fce7f3")
+        case .webDirectory: ("box", "#ede9fe")
         case .hangup, .return: ("doublecircle", "#e5e7eb")
         default: ("box", "#f5f5f5")
         }

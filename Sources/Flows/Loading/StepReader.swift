@@ -118,7 +118,14 @@ struct StepReader {
 
     private static func readLimit(_ node: YAMLNode?, what: String, default base: MenuStep.Limit,
                                   log: inout DiagnosticLog) -> MenuStep.Limit? {
-        guard let node, let reader = MappingReader(node, context: "'\(what)'", known: ["limit", "prompt", "target"], log: &log) else { return nil }
+        guard let node else { return nil }
+        if node.scalar != nil || node.sequence != nil {
+            // Shorthand: `invalid: invalid-option` names the prompt and keeps the default limit.
+            var limit = base
+            limit.prompt = MappingReader.stringList(node, what: "'\(what)'", log: &log) ?? base.prompt
+            return limit
+        }
+        guard let reader = MappingReader(node, context: "'\(what)'", known: ["limit", "prompt", "target"], log: &log) else { return nil }
         var limit = base
         limit.count = reader.integer("limit", range: 1...10, log: &log) ?? base.count
         limit.prompt = reader.stringList("prompt", log: &log) ?? base.prompt

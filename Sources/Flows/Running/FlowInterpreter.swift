@@ -167,8 +167,7 @@ public final class FlowInterpreter {
             if result == .accepted { return .exit(.ended(.webDirectory)) }
             return web.onDeclined.map { .goTo($0.value) } ?? .continueNext
         case .hangup:
-            await session.hangUp()
-            return .exit(.ended(.hangup))
+            return .exit(.ended(.hangup))   // `run` hangs up once the frames have unwound
         }
     }
 
