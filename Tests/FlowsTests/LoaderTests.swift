@@ -219,3 +219,16 @@ struct MenuShorthandTests {
         #expect(menu.noInput.prompt.map(\.value) == ["no-input"])
     }
 }
+
+@Suite("Enumerated values")
+struct ChoiceTests {
+    @Test("A misspelt choice lists the valid ones and suggests the nearest")
+    func misspeltChoice() {
+        let flow = "flow: main\nsteps:\n  t: { transfer: { to: person/alice, mode: blnd, strategy: random } }\n"
+        let diagnostics = FlowFixtures.diagnostics(["main.yaml": flow])
+        #expect(diagnostics.at(.badValue) == ["3:44", "3:60"])
+        let mode = diagnostics.first { $0.location.column == 44 }
+        #expect(mode?.message == "'blnd' is not one of: bridged, blind")
+        #expect(mode?.hint == "did you mean 'blind'?")
+    }
+}

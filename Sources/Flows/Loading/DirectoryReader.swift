@@ -29,17 +29,11 @@ struct DirectoryReader {
     private static func readDepartment(_ id: Located<String>, _ node: YAMLNode, log: inout DiagnosticLog) -> Department? {
         let known = ["name", "extension", "members", "strategy", "member-timeout", "mailbox"]
         guard let reader = MappingReader(node, context: "department '\(id.value)'", known: known, log: &log) else { return nil }
-        var strategy = RingStrategy.simultaneous
-        if let text = reader.string("strategy", log: &log) {
-            if let parsed = RingStrategy(rawValue: text.value) { strategy = parsed } else {
-                log.error(.badValue, at: text.location, "strategy must be 'simultaneous' or 'sequential', found '\(text.value)'")
-            }
-        }
         return Department(id: id.value, location: id.location,
                           displayName: reader.string("name", log: &log)?.value ?? id.value,
                           extensionNumber: reader.string("extension", log: &log),
                           members: reader.stringList("members", log: &log) ?? [],
-                          strategy: strategy,
+                          strategy: reader.choice("strategy", log: &log) ?? .simultaneous,
                           memberTimeout: reader.duration("member-timeout", log: &log) ?? .seconds(15),
                           mailbox: reader.string("mailbox", log: &log))
     }

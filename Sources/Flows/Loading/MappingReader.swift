@@ -83,6 +83,22 @@ struct MappingReader {
         }
     }
 
+    /// One of an enumeration's spellings (`mode: blind`); a wrong one lists the valid ones.
+    func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, log: inout DiagnosticLog) -> Choice?
+    where Choice.RawValue == String {
+        guard let text = string(key, log: &log) else { return nil }
+        return Self.choice(text, log: &log)
+    }
+
+    static func choice<Choice: RawRepresentable & CaseIterable>(_ text: Located<String>, log: inout DiagnosticLog) -> Choice?
+    where Choice.RawValue == String {
+        if let value = Choice(rawValue: text.value) { return value }
+        let names = Choice.allCases.map(\.rawValue)
+        log.error(.badValue, at: text.location, "'\(text.value)' is not one of: \(names.joined(separator: ", "))",
+                  hint: DidYouMean.suggestion(for: text.value, among: names).map { "did you mean '\($0)'?" })
+        return nil
+    }
+
     /// A single string or a list of strings (`play: hello` and `play: [hello, world]`).
     func stringList(_ key: String, log: inout DiagnosticLog) -> [Located<String>]? {
         guard let value = node(key) else { return nil }

@@ -242,16 +242,8 @@ struct StepReader {
         guard let reader = MappingReader(body, context: "'transfer'", known: known, log: &log),
               let destination = reader.string("to", required: true, log: &log) else { return nil }
         var transfer = TransferStep(destination: destination)
-        if let mode = reader.string("mode", log: &log) {
-            if let parsed = TransferStep.Mode(rawValue: mode.value) { transfer.mode = parsed } else {
-                log.error(.badValue, at: mode.location, "mode must be 'bridged' or 'blind', found '\(mode.value)'")
-            }
-        }
-        if let strategy = reader.string("strategy", log: &log) {
-            if let parsed = RingStrategy(rawValue: strategy.value) { transfer.strategy = parsed } else {
-                log.error(.badValue, at: strategy.location, "strategy must be 'simultaneous' or 'sequential', found '\(strategy.value)'")
-            }
-        }
+        transfer.mode = reader.choice("mode", log: &log) ?? transfer.mode
+        transfer.strategy = reader.choice("strategy", log: &log)
         transfer.ringTimeout = reader.duration("ring-timeout", log: &log) ?? transfer.ringTimeout
         transfer.whisper = reader.stringList("whisper", log: &log)
         transfer.announce = reader.stringList("announce", log: &log)
@@ -265,11 +257,7 @@ struct StepReader {
         guard let reader = MappingReader(body, context: "'directory'", known: known, log: &log) else { return nil }
         var directory = DirectoryStep()
         directory.prompt = reader.stringList("prompt", log: &log) ?? directory.prompt
-        if let match = reader.string("match", log: &log) {
-            if let parsed = DirectoryStep.Match(rawValue: match.value) { directory.match = parsed } else {
-                log.error(.badValue, at: match.location, "match must be 'last-name', 'first-name' or 'either'")
-            }
-        }
+        directory.match = reader.choice("match", log: &log) ?? directory.match
         directory.minLetters = reader.integer("min-letters", range: 1...10, log: &log) ?? directory.minLetters
         directory.timeout = reader.duration("timeout", log: &log) ?? directory.timeout
         directory.attempts = reader.integer("attempts", range: 1...10, log: &log) ?? directory.attempts

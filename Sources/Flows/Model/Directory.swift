@@ -24,7 +24,7 @@ public struct Directory: Sendable {
 }
 
 /// How a department's members are rung.
-public enum RingStrategy: String, Sendable, Hashable {
+public enum RingStrategy: String, Sendable, Hashable, CaseIterable {
     /// All members at once; the first to answer gets the call.
     case simultaneous
     /// One after another in the listed order, each for `member-timeout`.

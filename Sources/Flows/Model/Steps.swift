@@ -149,7 +149,7 @@ public struct CallStep: Sendable {
 
 /// `transfer`: rings a person, department, SIP URI or outside number.
 public struct TransferStep: Sendable {
-    public enum Mode: String, Sendable { case bridged, blind }
+    public enum Mode: String, Sendable, CaseIterable { case bridged, blind }
     public var destination: Located<String>
     public var mode: Mode = .bridged
     public var ringTimeout: Duration = .seconds(25)
@@ -175,7 +175,7 @@ public struct VoicemailAccessStep: Sendable {
 
 /// `directory`: dial-by-name using the letters on the keypad.
 public struct DirectoryStep: Sendable {
-    public enum Match: String, Sendable { case lastName = "last-name", firstName = "first-name", either }
+    public enum Match: String, Sendable, CaseIterable { case lastName = "last-name", firstName = "first-name", either }
     public var prompt: [Located<String>] = [Located("directory-intro", at: .builtIn)]
     public var match: Match = .lastName
     public var minLetters = 3

@@ -118,7 +118,7 @@ public struct TransferRequest: Sendable, Equatable {
 }
 
 /// How a transfer attempt ended. After `.answered` the call is the callee's; the flow ends.
-public enum TransferResult: String, Sendable, Equatable {
+public enum TransferResult: String, Sendable, Equatable, CaseIterable {
     case answered
     case noAnswer = "no-answer"
     case busy
@@ -134,7 +134,7 @@ public struct VoicemailRequest: Sendable, Equatable {
 }
 
 /// How a voicemail deposit ended.
-public enum VoicemailResult: String, Sendable, Equatable {
+public enum VoicemailResult: String, Sendable, Equatable, CaseIterable {
     case recorded
     case noMessage = "no-message"
     case failed
@@ -153,7 +153,7 @@ public enum VoicemailAccessResult: String, Sendable, Equatable {
 }
 
 /// Whether the caller took the web directory.
-public enum WebDirectoryResult: String, Sendable, Equatable {
+public enum WebDirectoryResult: String, Sendable, Equatable, CaseIterable {
     case accepted
     case declined
 }

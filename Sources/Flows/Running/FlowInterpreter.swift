@@ -70,7 +70,7 @@ public final class FlowInterpreter {
         while true {
             guard let step = flow.step(named: current) else {
                 // The checker reports dangling names; a flow that was not checked still must not go silent.
-                return await builtInFallback(reason: "no step '\(current)' in flow \(flow.name)")
+                return await builtInFallback(reason: "no step '\(current)' in flow \(flow.name)", language: flow.language)
             }
             await record(.step(flow: flow.name, name: step.name, kind: step.action.keyword))
             if step.action.waitsForCaller {
@@ -79,7 +79,7 @@ public final class FlowInterpreter {
                 stepsWithoutInput += 1
                 if stepsWithoutInput > flow.maxStepsWithoutInput {
                     await record(.runaway(steps: stepsWithoutInput))
-                    return await builtInFallback(reason: "runaway loop")
+                    return await builtInFallback(reason: "runaway loop", language: flow.language)
                 }
             }
             let result: StepResult
@@ -94,7 +94,7 @@ public final class FlowInterpreter {
                 let recovery = failuresInARow > Self.maximumFailuresInARow ? nil : (step.onFailure ?? flow.onError)?.value
                 guard let recovery, recovery != step.name else {
                     await record(.failure(step: "\(flow.name)/\(step.name)", reason: reason, recovery: "built-in fallback"))
-                    return await builtInFallback(reason: reason)
+                    return await builtInFallback(reason: reason, language: flow.language)
                 }
                 await record(.failure(step: "\(flow.name)/\(step.name)", reason: reason, recovery: recovery))
                 current = recovery
@@ -115,8 +115,8 @@ public final class FlowInterpreter {
     }
 
     /// Apologises (ignoring a missing apology prompt) and ends the call.
-    func builtInFallback(reason: String) async -> FrameExit {
-        _ = try? await playPrompts([BuiltInPrompts.technicalDifficulty], language: "en", bargeIn: false)
+    func builtInFallback(reason: String, language: String) async -> FrameExit {
+        _ = try? await playPrompts([BuiltInPrompts.technicalDifficulty], language: language, bargeIn: false)
         return .ended(.failed(reason: reason))
     }
 

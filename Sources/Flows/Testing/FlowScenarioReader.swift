@@ -107,17 +107,12 @@ public struct FlowScenarioReader: Sendable {
         return expectation
     }
 
-    private func parseEnum<T: RawRepresentable & CaseIterableByName>(_ node: YAMLNode, _ type: T.Type, log: inout DiagnosticLog) -> T? where T.RawValue == String {
-        guard let text = node.scalar, let value = T(rawValue: text) else {
-            log.error(.badValue, at: node.location, "expected one of: \(T.names.joined(separator: ", "))")
+    private func parseEnum<Choice: RawRepresentable & CaseIterable>(_ node: YAMLNode, _ type: Choice.Type,
+                                                                  log: inout DiagnosticLog) -> Choice? where Choice.RawValue == String {
+        guard let text = node.scalar else {
+            log.error(.badValue, at: node.location, "expected one of: \(Choice.allCases.map(\.rawValue).joined(separator: ", "))")
             return nil
         }
-        return value
+        return MappingReader.choice(Located(text, at: node.location), log: &log)
     }
 }
-
-/// Result enums that scenario files name, listed for error messages.
-protocol CaseIterableByName { static var names: [String] { get } }
-extension TransferResult: CaseIterableByName { static var names: [String] { ["answered", "no-answer", "busy", "failed"] } }
-extension VoicemailResult: CaseIterableByName { static var names: [String] { ["recorded", "no-message", "failed"] } }
-extension WebDirectoryResult: CaseIterableByName { static var names: [String] { ["accepted", "declined"] } }
