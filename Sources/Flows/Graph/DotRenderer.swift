@@ -49,7 +49,8 @@ public struct DotRenderer: Sendable {
         switch action {
         case .play(let prompts): "play " + prompts.map(\.value).joined(separator: ", ")
         case .say(let say): "say \(say.form.rawValue) \(say.value.value)"
-        case .menu(let menu): "menu " + menu.prompt.map(\.value).joined(separator: ", ")
+        case .menu(let menu):
+            "menu " + menu.prompt.map(\.value).joined(separator: ", ") + (menu.dialExtensions ? "\n+ extensions" : "")
         case .collect(let collect): "collect → \(collect.into.value)"
         case .transfer(let transfer): "transfer \(transfer.destination.value)"
         case .voicemail(let voicemail): "voicemail \(voicemail.mailbox.value)"
