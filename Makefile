@@ -6,6 +6,7 @@
 #   make test    the whole test suite, then a bounded fuzzing run
 #   make bench   release build, then `switchboard bench parse` and `bench transactions`
 #   make bench-kamailio  `bench transactions` against Kamailio and Switchboard, interleaved
+#   make prompts the default English prompt set (espeak-ng + sox) from prompts/prompts.txt
 #   make fuzz    libFuzzer on the SIP and SDP parsers for FUZZ_SECONDS (default 60)
 #   make bench-peers  the parse benchmark interleaved with Sofia-SIP's and oSIP2's (as root)
 
@@ -15,9 +16,9 @@ FUZZ_SECONDS ?= 60
 # (pkg-config finds system libraries).
 DEB_PACKAGES := binutils git libc6-dev libcurl4 libedit2 libgcc-12-dev libncurses6 \
                 libstdc++-12-dev libxml2 libz3-dev pkg-config tzdata uuid-dev zlib1g-dev \
-                sip-tester
+                sip-tester graphviz espeak-ng sox
 
-.PHONY: deps build run test bench bench-peers bench-kamailio fuzz clean
+.PHONY: deps build run test bench bench-peers bench-kamailio fuzz prompts clean
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -69,6 +70,9 @@ fuzz: deps
 	Fuzz/.build/release/SwitchboardFuzz -max_total_time=$(FUZZ_SECONDS) -timeout=5 \
 	  -artifact_prefix=.build/fuzz-artifacts/ \
 	  -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 .build/fuzz-corpus
+
+prompts: deps
+	scripts/make-prompts.sh prompts
 
 clean:
 	rm -rf .build Fuzz/.build

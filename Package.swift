@@ -53,6 +53,9 @@ let package = Package(
         ),
         /// The four transaction state machines (RFC 3261 §17, RFC 6026), matching, timers; sans-IO.
         .target(name: "SIPTransaction", dependencies: ["SIPMessage"]),
+        /// The admin's configuration: flow documents and the directory; loader (line:col errors),
+        /// checker, interpreter (driving a `CallSession`), simulator, flow tests, diagrams.
+        .target(name: "Flows", dependencies: [.product(name: "Yams", package: "Yams")]),
         /// The command-line tool: `bench`, `sip-check`; later `serve`, `check`, `simulate`, `graph`, `mailbox`.
         .executableTarget(
             name: "switchboard",
@@ -60,6 +63,7 @@ let package = Package(
                 "SIPMessage",
                 "SDP",
                 "Switchboard",
+                "Flows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,6 +79,7 @@ let package = Package(
                                                              .product(name: "NIOSSL", package: "swift-nio-ssl")],
                     resources: [.copy("Scenarios")]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "TestSupport"]),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,13 +1,14 @@
 import ArgumentParser
 
-/// The `switchboard` command line. `serve`, `check`, `simulate`, `graph` and `mailbox`
-/// arrive with the issues that build them; today it has `bench` and `sip-check`.
+/// The `switchboard` command line: `serve`, the flow tools (`check`, `simulate`, `test`,
+/// `graph`), benchmarks and `sip-check`. `mailbox` arrives with voicemail.
 @main
 struct SwitchboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard",
         abstract: "Switchboard: a SIP IVR and call-routing engine.",
-        subcommands: [ServeCommand.self, BenchCommand.self, SIPCheckCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, SimulateCommand.self, FlowTestCommand.self, GraphCommand.self,
+                      BenchCommand.self, SIPCheckCommand.self]
     )
 }
 

@@ -1,0 +1,116 @@
+import Foundation
+
+/// A `CallSession` on a virtual clock: nothing sleeps; each wait advances the clock to the moment
+/// the next scripted key arrives or the timeout fires. Timing rules match a live call's.
+public actor SimulatedCallSession: CallSession {
+    public nonisolated let info: CallInfo
+    private let script: SimulationScript
+    private let prompts: (any PromptCatalog)?
+    private let startDate: Date
+    /// Virtual milliseconds since the call started.
+    private var elapsed: Int64 = 0
+    /// Keys not yet consumed, by the virtual time they are pressed.
+    private var keys: [(time: Int64, key: Character)] = []
+    private var responses: [SimulationScript.KeyResponse]
+    public private(set) var hungUp = false
+    /// Every transfer the flow asked for, in order (tests inspect modes, endpoints, timeouts).
+    public private(set) var transferRequests: [TransferRequest] = []
+
+    public init(info: CallInfo, start: Date, script: SimulationScript, prompts: (any PromptCatalog)? = nil) {
+        self.info = info
+        self.script = script
+        self.prompts = prompts
+        self.startDate = start
+        self.responses = script.responses
+        for timed in script.timedKeys {
+            for (index, key) in timed.keys.enumerated() {
+                keys.append((timed.at.milliseconds + Int64(index) * timed.gap.milliseconds, key))
+            }
+        }
+        keys.sort { $0.time < $1.time }
+    }
+
+    public func now() -> Date { startDate.addingTimeInterval(Double(elapsed) / 1000) }
+
+    /// Moves the clock to `time`, or to the caller's hang-up if that comes first.
+    private func advance(to time: Int64) throws {
+        if let hangUp = script.hangUpAt?.milliseconds, hangUp <= time {
+            elapsed = max(elapsed, hangUp)
+            throw CallSessionError.callerHungUp
+        }
+        elapsed = max(elapsed, time)
+    }
+
+    public func play(_ names: [String], language: String, bargeIn: Bool) throws -> PlaybackResult {
+        if let missing = names.first(where: script.unavailablePrompts.contains) {
+            throw CallSessionError.promptUnavailable(missing)
+        }
+        let length = names.reduce(Int64(0)) { total, name in
+            total + (prompts?.duration(of: name, language: language) ?? script.defaultPromptDuration).milliseconds
+        }
+        let end = elapsed + length
+        if bargeIn, let first = keys.first, first.time < end {
+            try advance(to: first.time)
+            return .interrupted(by: first.key)
+        }
+        keys.removeAll { $0.time < end }
+        try advance(to: end)
+        return .completed
+    }
+
+    public func collectDigits(_ request: DigitRequest) throws -> DigitResult {
+        if keys.isEmpty, !responses.isEmpty {
+            if case .press(let text, let after, let gap) = responses.removeFirst() {
+                for (index, key) in text.enumerated() {
+                    keys.append((elapsed + after.milliseconds + Int64(index) * gap.milliseconds, key))
+                }
+            }
+        }
+        var digits = ""
+        var deadline = elapsed + request.firstDigitTimeout.milliseconds
+        while true {
+            guard let next = keys.first, next.time <= deadline else {
+                try advance(to: deadline)
+                return DigitResult(digits: digits, ending: digits.isEmpty ? .firstDigitTimeout : .interDigitTimeout)
+            }
+            keys.removeFirst()
+            try advance(to: next.time)
+            if next.key == request.terminator { return DigitResult(digits: digits, ending: .terminator) }
+            digits.append(next.key)
+            if request.completeSequences.contains(digits) { return DigitResult(digits: digits, ending: .complete) }
+            if digits.count >= request.maxDigits { return DigitResult(digits: digits, ending: .maxDigits) }
+            deadline = elapsed + request.interDigitTimeout.milliseconds
+        }
+    }
+
+    public func transfer(_ request: TransferRequest) throws -> TransferResult {
+        transferRequests.append(request)
+        let byEndpoint = request.endpoints.lazy.compactMap { self.script.transferResults[$0.description] }.first
+        let result = byEndpoint ?? script.transferResults[request.destination] ?? script.defaultTransferResult
+        let ringing: Duration = switch result {
+        case .answered: .seconds(3)
+        case .noAnswer: request.ringTimeout
+        case .busy: .seconds(1)
+        case .failed: .milliseconds(500)
+        }
+        try advance(to: elapsed + ringing.milliseconds)
+        return result
+    }
+
+    public func voicemail(_ request: VoicemailRequest) throws -> VoicemailResult {
+        try advance(to: elapsed + 20_000)
+        return script.voicemailResult
+    }
+
+    public func voicemailAccess(_ request: VoicemailAccessRequest) throws -> VoicemailAccessResult {
+        try advance(to: elapsed + 30_000)
+        return .completed
+    }
+
+    public func offerWebDirectory() throws -> WebDirectoryResult {
+        try advance(to: elapsed + 500)
+        return script.webDirectoryResult ?? (info.variables["accepts-html"] == "true" ? .accepted : .declined)
+    }
+
+    public func hangUp() { hungUp = true }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Flows
+import Foundation
+
+/// `switchboard graph [FLOW] --format dot|svg`: the flow as a Graphviz graph (SVG via `dot -Tsvg`).
+struct GraphCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "graph",
+        abstract: "Draw a flow as a graph (dot text, or SVG rendered by Graphviz)."
+    )
+
+    enum Format: String, ExpressibleByArgument { case dot, svg }
+
+    @Argument(help: "The flow's name (default: the flow answering the lowest number, else the first).")
+    var flow: String?
+
+    @OptionGroup var options: FlowsOptions
+
+    @Option(help: "dot or svg.")
+    var format: Format = .svg
+
+    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
+    var output: String?
+
+    func run() throws {
+        let (system, diagnostics) = FlowSystemLoader().load(directory: options.flowsDirectory)
+        for diagnostic in diagnostics where diagnostic.severity == .error { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
+        let chosen = flow.flatMap(system.flow(named:))
+            ?? (flow == nil ? system.flows.first { !$0.numbers.isEmpty } ?? system.flows.first : nil)
+        guard let chosen else {
+            throw ValidationError("no flow named '\(flow ?? "")'; flows: \(system.flows.map(\.name).joined(separator: ", "))")
+        }
+        let dot = DotRenderer().render(chosen)
+        let bytes = format == .dot ? Data(dot.utf8) : try renderSVG(dot)
+        if let output {
+            try bytes.write(to: URL(fileURLWithPath: output))
+        } else {
+            FileHandle.standardOutput.write(bytes)
+        }
+    }
+
+    private func renderSVG(_ dot: String) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["dot", "-Tsvg"]
+        let input = Pipe(), outputPipe = Pipe()
+        process.standardInput = input
+        process.standardOutput = outputPipe
+        do { try process.run() } catch {
+            throw ValidationError("Graphviz 'dot' is needed for SVG (apt-get install graphviz), or use --format dot")
+        }
+        input.fileHandleForWriting.write(Data(dot.utf8))
+        try input.fileHandleForWriting.close()
+        let svg = outputPipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ValidationError("Graphviz 'dot' failed (is graphviz installed? apt-get install graphviz)")
+        }
+        return svg
+    }
+}
