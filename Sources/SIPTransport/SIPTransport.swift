@@ -22,6 +22,7 @@ public final class SIPTransport: @unchecked Sendable {
 
     public let eventLoop: EventLoop
     public let configuration: SIPTransportConfiguration
+    static let datagramsPerRead = 16
     let logger: Logger
     private let onInbound: (InboundEvent) -> Void
     private let parser: SIPParser
@@ -83,8 +84,11 @@ public final class SIPTransport: @unchecked Sendable {
         let parser = self.parser
         let channel = try await DatagramBootstrap(group: eventLoop)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
-            .channelOption(.maxMessagesPerRead, value: 16)
+            // Up to 16 datagrams per recvmmsg, each with room for the largest UDP payload;
+            // the buffer is reused from read to read because messages copy what they keep.
+            .channelOption(.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536 * Self.datagramsPerRead))
+            .channelOption(.maxMessagesPerRead, value: 4)
             // Room for bursts (a load balancer's probes, a flood of retransmissions); the
             // kernel caps it at net.core.rmem_max.
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
