@@ -70,6 +70,17 @@ struct LoopbackServerTests {
         }
     }
 
+    @Test("a 60,000-byte datagram is read whole (no truncation in batched reads)")
+    func largeDatagram() async throws {
+        try await withLoopbackServer { _, port in
+            let client = try SocketClient(connectTo: port)
+            // Six 10,000-byte lines: each under the line-length limit, together 60 kB.
+            let padding = String(repeating: "X-Padding: " + String(repeating: "p", count: 10_000) + "\r\n", count: 6)
+            try client.send(request("OPTIONS", port: client.port, extraHeaders: padding))
+            #expect(try client.receiveMessage()?.statusCode == 200)
+        }
+    }
+
     @Test("rport: the answer goes to the source port (RFC 3581), with received and rport filled")
     func rport() async throws {
         try await withLoopbackServer { _, port in
