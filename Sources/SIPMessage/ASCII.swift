@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Byte constants and character classes of the SIP grammar (RFC 3261 §25.1).
 enum ASCII {
     static let tab: UInt8 = 0x09
@@ -112,6 +120,12 @@ extension UnsafeBufferPointer<UInt8> {
     /// The bytes in `range` as a String (UTF-8; invalid sequences repaired).
     @inline(__always) func string(_ range: Range<Int>) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: self[range]), as: UTF8.self)
+    }
+
+    /// Whether the bytes in `range` are exactly `text`.
+    @inline(__always) func equals(_ range: Range<Int>, _ text: StaticString) -> Bool {
+        guard range.count == text.utf8CodeUnitCount, let base = baseAddress else { return false }
+        return memcmp(base + range.lowerBound, text.utf8Start, range.count) == 0
     }
 
     /// Whether the bytes in `range` equal `lowercaseASCII` ignoring ASCII case.

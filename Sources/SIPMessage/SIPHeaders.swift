@@ -112,6 +112,14 @@ public struct SIPHeaders: Sendable {
         }
     }
 
+    /// Number of lines with this known name.
+    @inline(__always)
+    func count(of known: HeaderName.Known) -> Int {
+        var count = 0
+        for index in fields.indices where fields[index].known == known { count += 1 }
+        return count
+    }
+
     /// The position of the only line with this known name; nil when there is none, an
     /// error when there are several (for headers that may appear once).
     @inline(__always)

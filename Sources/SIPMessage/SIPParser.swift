@@ -224,8 +224,10 @@ private struct MessageReader {
         while cursor < line.upperBound, ASCII.isWhitespace(bytes[cursor]) { cursor += 1 }
         var valueEnd = line.upperBound
         while valueEnd > cursor, ASCII.isWhitespace(bytes[valueEnd - 1]) { valueEnd -= 1 }
-        return SIPHeaders.Field(known: known, nameStart: Int32(line.lowerBound), nameEnd: Int32(nameEnd),
-                                valueStart: Int32(cursor), valueEnd: Int32(valueEnd))
+        // Offsets fit: the message size limit is clamped below Int32.max (see Limits).
+        return SIPHeaders.Field(known: known, nameStart: Int32(truncatingIfNeeded: line.lowerBound),
+                                nameEnd: Int32(truncatingIfNeeded: nameEnd), valueStart: Int32(truncatingIfNeeded: cursor),
+                                valueEnd: Int32(truncatingIfNeeded: valueEnd))
     }
 
     /// Content-Length (RFC 3261 §20.14), bounded by the message size limit.
@@ -291,7 +293,7 @@ enum StartLineParser {
             throw .badStartLine("Request-URI contains whitespace")
         }
         let uri = try URI.parse(scanner.subScanner(uriRange, context: "Request-URI"))
-        return .request(method: SIPMethod.parse(bytes, first), uri: uri, version: bytes.string(versionRange))
+        return .request(method: SIPMethod.parse(bytes, first), uri: uri, version: versionString(bytes, versionRange))
     }
 
     static func parseStatusLine(_ bytes: UnsafeBufferPointer<UInt8>, version: Range<Int>, rest: Range<Int>) throws(SIPParseError) -> SIPMessage.StartLine {
@@ -304,8 +306,27 @@ enum StartLineParser {
             + Int(bytes[rest.lowerBound + 2] - 0x30)
         guard (100...699).contains(code) else { throw .badStartLine("Status-Code \(code) out of range") }
         let reasonStart = min(rest.lowerBound + 4, rest.upperBound)
-        return .response(version: bytes.string(version), statusCode: code,
-                         reasonPhrase: bytes.string(reasonStart..<rest.upperBound))
+        return .response(version: versionString(bytes, version), statusCode: code,
+                         reasonPhrase: reasonString(bytes, reasonStart..<rest.upperBound, code: code))
+    }
+
+    /// The version as a String: the constant when it is exactly `SIP/2.0` (nearly always),
+    /// which costs no UTF-8 validation or copy.
+    @inline(__always)
+    static func versionString(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        bytes.equals(range, "SIP/2.0") ? SIPMessage.version : bytes.string(range)
+    }
+
+    /// The reason phrase as a String: the standard phrase's constant when the text is exactly
+    /// that (as most are), else a copy of the text.
+    static func reasonString(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, code: Int) -> String {
+        var standard = ReasonPhrase.standard(for: code)
+        let same = standard.withUTF8 { standardBytes in
+            guard standardBytes.count == range.count else { return false }
+            guard let theirs = bytes.baseAddress, let ours = standardBytes.baseAddress else { return range.isEmpty }
+            return memcmp(ours, theirs + range.lowerBound, range.count) == 0
+        }
+        return same ? standard : bytes.string(range)
     }
 
     /// `"SIP" "/" 1*DIGIT "." 1*DIGIT`, "SIP" case-insensitive (RFC 3261 §7.1).
