@@ -46,14 +46,16 @@ public struct SIPParser: Sendable {
     /// Parses one message from `bytes` (copied; the caller's buffer can be reused at once).
     public func parse(_ bytes: UnsafeRawBufferPointer, framing: Framing = .datagram) throws(SIPParseError) -> SIPMessage {
         guard bytes.count <= limits.maxMessageSize else { throw .messageTooLarge(limit: limits.maxMessageSize) }
-        return try parse(storage: .copying(UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                                                               count: bytes.count)), framing: framing)
+        return try parse(bytes: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count),
+                         framing: framing)
     }
 
     /// Parses one message from `bytes`.
     public func parse(_ bytes: [UInt8], framing: Framing = .datagram) throws(SIPParseError) -> SIPMessage {
         guard bytes.count <= limits.maxMessageSize else { throw .messageTooLarge(limit: limits.maxMessageSize) }
-        return try parse(storage: .copying(bytes), framing: framing)
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(SIPParseError) -> SIPMessage in
+            try parse(bytes: buffer, framing: framing)
+        }
     }
 
     /// Parses one message from text.
@@ -61,22 +63,34 @@ public struct SIPParser: Sendable {
         try parse(Array(text.utf8), framing: framing)
     }
 
-    /// Parses the bytes in `storage`, which the message then keeps and shares with the
-    /// typed values decoded from it.
-    private func parse(storage: ByteStorage, framing: Framing) throws(SIPParseError) -> SIPMessage {
-        try withExtendedLifetime(storage) { () throws(SIPParseError) -> SIPMessage in
-            var reader = MessageReader(bytes: storage.bytes, limits: limits)
+    /// Header records the reader keeps on the stack (48 × 20 bytes fits the stack-allocation
+    /// threshold of `withUnsafeTemporaryAllocation`); a message with more lines spills them
+    /// into an array.
+    private static let scratchRecords = 48
+
+    /// Reads the caller's bytes, then copies them and the header records into one allocation
+    /// of exactly the size needed (`ByteStorage.forParsing`), which the message keeps and
+    /// shares with the typed values decoded from it.
+    private func parse(bytes: UnsafeBufferPointer<UInt8>, framing: Framing) throws(SIPParseError) -> SIPMessage {
+        try withUnsafeTemporaryAllocation(of: SIPHeaders.Field.self, capacity: Self.scratchRecords) {
+            (scratch) throws(SIPParseError) -> SIPMessage in
+            var reader = MessageReader(bytes: bytes, limits: limits, records: RecordWriter(scratch))
             let parts = try reader.read(framing: framing)
-            // RFC 3261 §7.3.1: a folded line is equivalent to one line with the CRLF replaced
-            // by whitespace, so the line ends inside folded values are overwritten with spaces.
-            let writable = storage.mutableBytes
-            for fold in parts.folds {
-                for index in fold { writable[index] = ASCII.space }
+            let storage = ByteStorage.forParsing(bytes, records: reader.fields.count)
+            return try withExtendedLifetime(storage) { () throws(SIPParseError) -> SIPMessage in
+                reader.fields.copy(to: storage.tableBase)
+                storage.setTableCount(reader.fields.count)
+                // RFC 3261 §7.3.1: a folded line is equivalent to one line with the CRLF replaced
+                // by whitespace, so the line ends inside folded values are overwritten with spaces.
+                let writable = storage.mutableBytes
+                for fold in parts.folds {
+                    for index in fold { writable[index] = ASCII.space }
+                }
+                // The start line is decoded from the storage, so its URI can share the bytes.
+                let scanner = ByteScanner(storage: storage, bytes: storage.bytes, range: parts.startLine, context: "start line")
+                let startLine = try StartLineParser.parse(scanner)
+                return SIPMessage(startLine: startLine, headers: SIPHeaders(storage: storage), body: parts.body)
             }
-            // The start line is decoded once the bytes are final, so its URI can share them.
-            let scanner = ByteScanner(storage: storage, bytes: storage.bytes, range: parts.startLine, context: "start line")
-            let startLine = try StartLineParser.parse(scanner)
-            return SIPMessage(startLine: startLine, headers: SIPHeaders(storage: storage, fields: parts.fields), body: parts.body)
         }
     }
 }
@@ -99,10 +113,12 @@ private struct MessageReader {
     let bytes: UnsafeBufferPointer<UInt8>
     let limits: SIPParser.Limits
     var index = 0
+    var fields: RecordWriter
 
-    init(bytes: UnsafeBufferPointer<UInt8>, limits: SIPParser.Limits) {
+    init(bytes: UnsafeBufferPointer<UInt8>, limits: SIPParser.Limits, records: RecordWriter) {
         self.bytes = bytes
         self.limits = limits
+        self.fields = records
     }
 
     /// The next line's content range (without CR LF) and moves past its terminator.
@@ -135,7 +151,6 @@ private struct MessageReader {
     /// What one pass over the bytes finds: where the start line is, the header table, the body.
     struct Parts {
         var startLine: Range<Int>
-        var fields: [SIPHeaders.Field]
         var body: [UInt8]
         /// Line ends inside folded header values, to be replaced by spaces.
         var folds: [Range<Int>]
@@ -146,8 +161,6 @@ private struct MessageReader {
         while index < bytes.count, bytes[index] == ASCII.cr || bytes[index] == ASCII.lf { index += 1 }
         let startLine = try nextLine()
 
-        var fields: [SIPHeaders.Field] = []
-        fields.reserveCapacity(16)
         var contentLength: Int? = nil
         var folds: [Range<Int>] = []
         while true {
@@ -156,7 +169,8 @@ private struct MessageReader {
             let first = bytes[line.lowerBound]
             if ASCII.isWhitespace(first) {
                 // A continuation line (RFC 3261 §7.3.1): join it to the previous header value.
-                guard let last = fields.indices.last else { throw .badHeaderLine("continuation line before any header") }
+                guard fields.count > 0 else { throw .badHeaderLine("continuation line before any header") }
+                let last = fields.count - 1
                 var valueStart = line.lowerBound
                 while valueStart < line.upperBound, ASCII.isWhitespace(bytes[valueStart]) { valueStart += 1 }
                 var valueEnd = line.upperBound
@@ -177,7 +191,8 @@ private struct MessageReader {
             fields.append(try parseHeaderLine(line))
         }
         // Read after the loop so that a folded Content-Length is seen whole.
-        for field in fields where field.known == .contentLength {
+        for position in 0..<fields.count where fields[position].known == .contentLength {
+            let field = fields[position]
             let value = try parseContentLength(field.valueRange)
             if let previous = contentLength, previous != value { throw .duplicateHeader("Content-Length") }
             contentLength = value
@@ -200,7 +215,7 @@ private struct MessageReader {
             throw .missingContentLength
         }
         let body = bodyRange.isEmpty ? [] : Array(UnsafeBufferPointer(rebasing: bytes[bodyRange]))
-        return Parts(startLine: startLine, fields: fields, body: body, folds: folds)
+        return Parts(startLine: startLine, body: body, folds: folds)
     }
 
     /// `name HCOLON value`, HCOLON = *( SP / HTAB ) ":" SWS (RFC 3261 §25.1).
@@ -237,6 +252,56 @@ private struct MessageReader {
         }
         guard value <= limits.maxMessageSize else { throw .badHeaderValue(header: "Content-Length", reason: "length out of range") }
         return value
+    }
+}
+
+/// Where the reader puts header records: a scratch buffer on the stack while it has room,
+/// then an array (a message with more header lines than the scratch buffer holds).
+struct RecordWriter {
+    let scratch: UnsafeMutableBufferPointer<SIPHeaders.Field>
+    private(set) var count = 0
+    /// All records once they outgrew the scratch buffer; nil while they fit.
+    private(set) var spilled: [SIPHeaders.Field]? = nil
+
+    init(_ scratch: UnsafeMutableBufferPointer<SIPHeaders.Field>) {
+        self.scratch = scratch
+    }
+
+    @inline(__always)
+    mutating func append(_ field: SIPHeaders.Field) {
+        if count < scratch.count {
+            scratch[count] = field
+        } else {
+            if spilled == nil { spilled = Array(scratch) }
+            spilled?.append(field)
+        }
+        count += 1
+    }
+
+    subscript(index: Int) -> SIPHeaders.Field {
+        @inline(__always) get {
+            if let spilled { return spilled[index] }
+            precondition(index >= 0 && index < count, "header record index out of range")
+            return scratch[index]
+        }
+        set {
+            if spilled != nil {
+                spilled?[index] = newValue
+            } else {
+                precondition(index >= 0 && index < count, "header record index out of range")
+                scratch[index] = newValue
+            }
+        }
+    }
+
+    /// Copies the records to `destination`, which has room for `count` of them.
+    func copy(to destination: UnsafeMutableRawPointer) {
+        let size = count * MemoryLayout<SIPHeaders.Field>.stride
+        if let spilled {
+            spilled.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress.unsafelyUnwrapped, byteCount: size) }
+        } else if size > 0, let base = scratch.baseAddress {
+            destination.copyMemory(from: base, byteCount: size)
+        }
     }
 }
 
