@@ -188,7 +188,7 @@ private struct MessageReader {
                 continue
             }
             guard fields.count < limits.maxHeaderCount else { throw .tooManyHeaders(limit: limits.maxHeaderCount) }
-            fields.append(try parseHeaderLine(line))
+            fields.append(try Self.parseHeaderLine(bytes, line))
         }
         // Read after the loop so that a folded Content-Length is seen whole.
         for position in 0..<fields.count where fields[position].known == .contentLength {
@@ -218,14 +218,14 @@ private struct MessageReader {
         return Parts(startLine: startLine, body: body, folds: folds)
     }
 
-    /// `name HCOLON value`, HCOLON = *( SP / HTAB ) ":" SWS (RFC 3261 §25.1).
+    /// `name HCOLON value`, HCOLON = *( SP / HTAB ) ":" SWS (RFC 3261 §25.1). Static, with
+    /// the bytes passed in, so that calling it does not copy the reader.
     @inline(__always)
-    func parseHeaderLine(_ line: Range<Int>) throws(SIPParseError) -> SIPHeaders.Field {
-        var cursor = NameScanner.end(bytes, from: line.lowerBound, to: line.upperBound)
-        let nameEnd = cursor
+    static func parseHeaderLine(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) throws(SIPParseError) -> SIPHeaders.Field {
+        let (nameEnd, known) = headerName(bytes, from: line.lowerBound, to: line.upperBound)
+        var cursor = nameEnd
         guard nameEnd > line.lowerBound else { throw .badHeaderLine("invalid header name") }
         // A known name is matched exactly (see lookupKnown), so only others need checking.
-        let known = HeaderName.lookupKnown(bytes, line.lowerBound..<nameEnd)
         if known == .other {
             for index in line.lowerBound..<nameEnd where !ASCII.isToken(bytes[index]) {
                 throw .badHeaderLine("invalid character in header name")
@@ -243,6 +243,35 @@ private struct MessageReader {
         return SIPHeaders.Field(known: known, nameStart: Int32(truncatingIfNeeded: line.lowerBound),
                                 nameEnd: Int32(truncatingIfNeeded: nameEnd), valueStart: Int32(truncatingIfNeeded: cursor),
                                 valueEnd: Int32(truncatingIfNeeded: valueEnd))
+    }
+
+    /// Where the header name starting at `start` ends (the line ends before `end`), and which
+    /// known header it is. A name of up to 15 bytes (nearly all) is both found and recognised
+    /// from the same one or two 8-byte loads; longer ones go through `NameScanner` and
+    /// `lookupKnown`. The name ends at a colon, whitespace or control byte, so it never runs
+    /// past the line's CR or LF.
+    @inline(__always)
+    static func headerName(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> (end: Int, known: HeaderName.Known) {
+        if start + 16 <= bytes.count, let base = bytes.baseAddress {
+            let lower: UInt64 = 0x2020_2020_2020_2020
+            let w0 = UInt64(littleEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self))
+            let stop0 = NameScanner.stops(w0)
+            if stop0 != 0 {
+                let count = stop0.trailingZeroBitCount / 8
+                if count < 2 { return (start + count, count == 1 ? HeaderName.lookupKnown(bytes, start..<(start + 1)) : .other) }
+                let keep: UInt64 = (1 << UInt64(count * 8)) &- 1
+                return (start + count, HeaderName.known(count: count, (w0 | lower) & keep, 0, 0))
+            }
+            let w1 = UInt64(littleEndian: UnsafeRawPointer(base + start + 8).loadUnaligned(as: UInt64.self))
+            let stop1 = NameScanner.stops(w1)
+            if stop1 != 0 {
+                let rest = stop1.trailingZeroBitCount / 8
+                let keep: UInt64 = (1 << UInt64(rest * 8)) &- 1
+                return (start + 8 + rest, HeaderName.known(count: 8 + rest, w0 | lower, (w1 | lower) & keep, 0))
+            }
+        }
+        let nameEnd = NameScanner.end(bytes, from: start, to: end)
+        return (nameEnd, HeaderName.lookupKnown(bytes, start..<nameEnd))
     }
 
     /// Content-Length (RFC 3261 §20.14), bounded by the message size limit.
@@ -412,15 +441,21 @@ enum StartLineParser {
 /// character. Eight bytes are tested at a time with the "has less than" bit trick
 /// (a byte b < n sets the high bit of `(b - n) & ~b`); the lowest flagged byte is exact.
 enum NameScanner {
+    /// The bytes of `word` that end a name have their high bit set; only the lowest set
+    /// bit is exact (borrows may flag bytes after it).
+    @inline(__always)
+    static func stops(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x21) & ~word & highs
+        let colons = word ^ (ones &* UInt64(ASCII.colon))
+        return control | ((colons &- ones) & ~colons & highs)
+    }
+
     static func end(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
         var cursor = start
         if let base = bytes.baseAddress {
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
             while cursor + 8 <= end {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self))
-                let control = (word &- ones &* 0x21) & ~word & highs
-                let colons = word ^ (ones &* UInt64(ASCII.colon))
-                let found = control | ((colons &- ones) & ~colons & highs)
+                let found = stops(UInt64(littleEndian: UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self)))
                 if found != 0 { return cursor + found.trailingZeroBitCount / 8 }
                 cursor += 8
             }
