@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A cursor over the bytes of one header value or URI, with the lexical rules of
 /// RFC 3261 §25.1 (tokens, quoted strings, `SWS`-padded separators). Header values are
 /// unfolded before scanning, so linear whitespace is only SP and HTAB here.
@@ -118,6 +126,16 @@ struct ByteScanner {
     mutating func quotedString() throws(SIPParseError) -> Range<Int> {
         let start = index
         guard consume(ASCII.quote) else { throw error("expected quoted string") }
+        // Most quoted strings hold no escapes: find the closing quote with memchr, and check
+        // that no backslash comes before it; otherwise walk the escapes below.
+        if index < end, let base = bytes.baseAddress,
+           let found = memchr(base + index, Int32(ASCII.quote), end - index) {
+            let close = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if memchr(base + index, Int32(ASCII.backslash), close - index) == nil {
+                index = close + 1
+                return start..<index
+            }
+        }
         while index < end {
             let byte = bytes[index]
             if byte == ASCII.quote {

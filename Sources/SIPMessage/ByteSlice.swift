@@ -46,6 +46,33 @@ struct StorageHeader {
     var tableStart: Int
     /// Number of header records in the table.
     var tableCount: Int
+    /// The known headers among the records, and those with more than one line
+    /// (`HeaderPresence`).
+    var presence: HeaderPresence
+}
+
+/// Which known headers a message has (bit `Known.rawValue`), and which of them more than
+/// once, so that looking up a header that is absent or single needs no walk over the records.
+struct HeaderPresence {
+    var present: UInt64
+    var repeated: UInt64
+
+    /// Nothing known: every lookup walks the records (headers built or edited in code).
+    static let unknown = HeaderPresence(present: ~0, repeated: ~0)
+    static let none = HeaderPresence(present: 0, repeated: 0)
+
+    @inline(__always)
+    mutating func add(_ known: HeaderName.Known) {
+        let bit: UInt64 = 1 << UInt64(known.rawValue & 63)
+        repeated |= present & bit
+        present |= bit
+    }
+
+    @inline(__always)
+    func mayContain(_ known: HeaderName.Known) -> Bool { present & (1 << UInt64(known.rawValue & 63)) != 0 }
+
+    @inline(__always)
+    func mayRepeat(_ known: HeaderName.Known) -> Bool { repeated & (1 << UInt64(known.rawValue & 63)) != 0 }
 }
 
 /// The bytes of a message's headers (or of one value built in code), shared by reference
@@ -63,7 +90,7 @@ final class ByteStorage: ManagedBuffer<StorageHeader, UInt8> {
     /// A storage holding a copy of `bytes`, with room for `extra` more.
     static func copying(_ bytes: UnsafeBufferPointer<UInt8>, extra: Int = 0) -> ByteStorage {
         let storage = unsafeDowncast(ByteStorage.create(minimumCapacity: bytes.count + extra) { _ in
-            StorageHeader(count: bytes.count, tableStart: 0, tableCount: 0)
+            StorageHeader(count: bytes.count, tableStart: 0, tableCount: 0, presence: .none)
         }, to: ByteStorage.self)
         if let source = bytes.baseAddress {
             storage.withUnsafeMutablePointerToElements { $0.initialize(from: source, count: bytes.count) }
@@ -81,7 +108,7 @@ final class ByteStorage: ManagedBuffer<StorageHeader, UInt8> {
         let tableStart = (bytes.count + 3) & ~3
         let size = tableStart + records * MemoryLayout<SIPHeaders.Field>.stride
         let storage = unsafeDowncast(ByteStorage.create(minimumCapacity: size) { _ in
-            StorageHeader(count: bytes.count, tableStart: tableStart, tableCount: 0)
+            StorageHeader(count: bytes.count, tableStart: tableStart, tableCount: 0, presence: .none)
         }, to: ByteStorage.self)
         if let source = bytes.baseAddress {
             storage.withUnsafeMutablePointerToElements { $0.initialize(from: source, count: bytes.count) }
@@ -110,15 +137,20 @@ final class ByteStorage: ManagedBuffer<StorageHeader, UInt8> {
         withUnsafeMutablePointers { header, elements in UnsafeMutableRawPointer(elements + header.pointee.tableStart) }
     }
 
-    /// Publishes the number of header records written at `tableBase`.
-    func setTableCount(_ count: Int) {
-        withUnsafeMutablePointerToHeader { $0.pointee.tableCount = count }
+    /// Publishes the number of header records written at `tableBase` and which known
+    /// headers they hold.
+    func setTable(count: Int, presence: HeaderPresence) {
+        withUnsafeMutablePointerToHeader {
+            $0.pointee.tableCount = count
+            $0.pointee.presence = presence
+        }
     }
 
     /// The header records of a parsed message; valid for as long as this storage is alive.
     var table: FieldTable {
         withUnsafeMutablePointers { header, elements in
-            FieldTable(base: UnsafeRawPointer(elements + header.pointee.tableStart), count: header.pointee.tableCount)
+            FieldTable(base: UnsafeRawPointer(elements + header.pointee.tableStart), count: header.pointee.tableCount,
+                       presence: header.pointee.presence)
         }
     }
 
@@ -133,6 +165,7 @@ final class ByteStorage: ManagedBuffer<StorageHeader, UInt8> {
             }
             header.pointee.count = index
             header.pointee.tableCount = 0
+            header.pointee.presence = .none
         }
     }
 
@@ -145,6 +178,8 @@ final class ByteStorage: ManagedBuffer<StorageHeader, UInt8> {
 struct FieldTable: RandomAccessCollection {
     let base: UnsafeRawPointer?
     let count: Int
+    /// Which known headers the records hold, when that is known.
+    let presence: HeaderPresence
 
     var startIndex: Int { 0 }
     var endIndex: Int { count }

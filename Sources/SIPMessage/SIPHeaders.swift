@@ -28,7 +28,7 @@ public struct SIPHeaders: Sendable {
     func withFields<R, E: Error>(_ body: (FieldTable) throws(E) -> R) throws(E) -> R {
         if let edited {
             return try edited.withUnsafeBufferPointer { (buffer) throws(E) -> R in
-                try body(FieldTable(base: UnsafeRawPointer(buffer.baseAddress), count: buffer.count))
+                try body(FieldTable(base: UnsafeRawPointer(buffer.baseAddress), count: buffer.count, presence: .unknown))
             }
         }
         return try withExtendedLifetime(storage) { () throws(E) -> R in try body(storage.table) }
@@ -131,6 +131,7 @@ public struct SIPHeaders: Sendable {
         try withExtendedLifetime(storage) { () throws(SIPParseError) in
             let bytes = storage.bytes
             try withFields { (fields) throws(SIPParseError) in
+                guard fields.presence.mayContain(known) else { return }
                 for field in fields where field.known == known {
                     var scanner = ByteScanner(storage: storage, bytes: bytes, range: field.valueRange, context: context)
                     try body(&scanner)
@@ -143,6 +144,8 @@ public struct SIPHeaders: Sendable {
     @inline(__always)
     func count(of known: HeaderName.Known) -> Int {
         withFields { fields in
+            guard fields.presence.mayContain(known) else { return 0 }
+            guard fields.presence.mayRepeat(known) else { return 1 }
             var count = 0
             for field in fields where field.known == known { count += 1 }
             return count
@@ -154,6 +157,8 @@ public struct SIPHeaders: Sendable {
     @inline(__always)
     func onlyIndex(of known: HeaderName.Known, context: StaticString) throws(SIPParseError) -> Int? {
         try withFields { (fields) throws(SIPParseError) -> Int? in
+            guard fields.presence.mayContain(known) else { return nil }
+            if !fields.presence.mayRepeat(known) { return fields.firstIndex { $0.known == known } }
             var found: Int? = nil
             for index in fields.indices where fields[index].known == known {
                 if found != nil { throw .duplicateHeader(context.description) }

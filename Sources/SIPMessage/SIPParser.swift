@@ -79,7 +79,7 @@ public struct SIPParser: Sendable {
             let storage = ByteStorage.forParsing(bytes, records: reader.fields.count)
             return try withExtendedLifetime(storage) { () throws(SIPParseError) -> SIPMessage in
                 reader.fields.copy(to: storage.tableBase)
-                storage.setTableCount(reader.fields.count)
+                storage.setTable(count: reader.fields.count, presence: reader.fields.presence)
                 // RFC 3261 §7.3.1: a folded line is equivalent to one line with the CRLF replaced
                 // by whitespace, so the line ends inside folded values are overwritten with spaces.
                 let writable = storage.mutableBytes
@@ -289,6 +289,8 @@ private struct MessageReader {
 struct RecordWriter {
     let scratch: UnsafeMutableBufferPointer<SIPHeaders.Field>
     private(set) var count = 0
+    /// Which known headers were appended.
+    private(set) var presence = HeaderPresence.none
     /// All records once they outgrew the scratch buffer; nil while they fit.
     private(set) var spilled: [SIPHeaders.Field]? = nil
 
@@ -298,6 +300,7 @@ struct RecordWriter {
 
     @inline(__always)
     mutating func append(_ field: SIPHeaders.Field) {
+        presence.add(field.known)
         if count < scratch.count {
             scratch[count] = field
         } else {
@@ -383,7 +386,7 @@ enum StartLineParser {
             throw .badStartLine("expected Method SP Request-URI SP SIP-Version")
         }
         let uriRange = (firstSpace + 1)..<secondSpace
-        if UnsafeBufferPointer(rebasing: bytes[uriRange]).contains(where: { $0 <= ASCII.space }) {
+        if LineScanner.firstAtMostSpace(bytes, from: uriRange.lowerBound, to: uriRange.upperBound) < uriRange.upperBound {
             throw .badStartLine("Request-URI contains whitespace")
         }
         let uri = try URI.parse(scanner.subScanner(uriRange, context: "Request-URI"))
@@ -468,6 +471,22 @@ enum NameScanner {
 /// Finds line ends eight bytes at a time: a byte below 0x20 sets the high bit of
 /// `(w - 0x2020…) & ~w & 0x8080…`, and the lowest flagged byte is exactly the first one.
 enum LineScanner {
+    /// Index of the first byte at most 0x20 (space or control) in `start..<end`, or `end`;
+    /// eight bytes at a time.
+    static func firstAtMostSpace(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+        var cursor = start
+        if let base = bytes.baseAddress {
+            while cursor + 8 <= end {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self))
+                let found = (word &- 0x2121_2121_2121_2121) & ~word & 0x8080_8080_8080_8080
+                if found != 0 { return cursor + found.trailingZeroBitCount / 8 }
+                cursor += 8
+            }
+        }
+        while cursor < end, bytes[cursor] > ASCII.space { cursor += 1 }
+        return cursor
+    }
+
     /// Index of the first byte below 0x20 at or after `start`, or `bytes.count`.
     static func firstControl(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var cursor = start
