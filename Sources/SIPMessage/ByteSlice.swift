@@ -6,10 +6,11 @@ struct ByteSlice: Sendable {
     let start: Int32
     let end: Int32
 
+    /// A slice of `storage`; `range` lies inside it, so it fits `Int32` (see `ByteStorage`).
     init(_ storage: ByteStorage, _ range: Range<Int>) {
         self.storage = storage
-        self.start = Int32(range.lowerBound)
-        self.end = Int32(range.upperBound)
+        self.start = Int32(truncatingIfNeeded: range.lowerBound)
+        self.end = Int32(truncatingIfNeeded: range.upperBound)
     }
 
     /// A slice holding all of `bytes`.
@@ -87,8 +88,14 @@ struct HeaderPresence {
 /// holder owns the storage (parsing, or `SIPHeaders` after `isKnownUniquelyReferenced`);
 /// once shared, a storage is never written again.
 final class ByteStorage: ManagedBuffer<StorageHeader, UInt8> {
+    /// Every storage is smaller than `Int32.max` bytes, so offsets into it fit the `Int32`
+    /// pairs of `Span` and `ByteSlice` (messages are far smaller: see `SIPParser.Limits`).
+    static let maxSize = Int(Int32.max) - 1
+
     /// A storage holding a copy of `bytes`, with room for `extra` more.
     static func copying(_ bytes: UnsafeBufferPointer<UInt8>, extra: Int = 0) -> ByteStorage {
+        // Only text built in code can be this large; input is bounded by the parser's limits.
+        precondition(bytes.count <= maxSize - extra, "SIP text larger than 2 GiB")
         let storage = unsafeDowncast(ByteStorage.create(minimumCapacity: bytes.count + extra) { _ in
             StorageHeader(count: bytes.count, tableStart: 0, tableCount: 0, presence: .none)
         }, to: ByteStorage.self)
@@ -107,6 +114,7 @@ final class ByteStorage: ManagedBuffer<StorageHeader, UInt8> {
     static func forParsing(_ bytes: UnsafeBufferPointer<UInt8>, records: Int) -> ByteStorage {
         let tableStart = (bytes.count + 3) & ~3
         let size = tableStart + records * MemoryLayout<SIPHeaders.Field>.stride
+        precondition(bytes.count <= maxSize, "SIP message larger than 2 GiB")  // The limits allow less.
         let storage = unsafeDowncast(ByteStorage.create(minimumCapacity: size) { _ in
             StorageHeader(count: bytes.count, tableStart: tableStart, tableCount: 0, presence: .none)
         }, to: ByteStorage.self)
@@ -247,8 +255,9 @@ struct Span: Sendable, Equatable {
         self.end = end
     }
 
+    /// The span of `range`, which lies inside a storage, so it fits `Int32` (see `ByteStorage`).
     init(_ range: Range<Int>) {
-        self.init(start: Int32(range.lowerBound), end: Int32(range.upperBound))
+        self.init(start: Int32(truncatingIfNeeded: range.lowerBound), end: Int32(truncatingIfNeeded: range.upperBound))
     }
 
     init(_ range: Range<Int>?) {
