@@ -157,6 +157,15 @@ extension UnsafeBufferPointer<UInt8> {
         return memcmp(base + range.lowerBound, text.utf8Start, range.count) == 0
     }
 
+    /// Whether the 8 bytes at `offset` (which must lie inside the buffer) spell `sip/2.0/`
+    /// or `SIP/2.0/`, letters in any case: one load and compare, with 0x20 OR-ed into the
+    /// three letter positions only, so no other byte can match.
+    @inline(__always) func isSIP20Slash(at offset: Int) -> Bool {
+        guard offset >= 0, offset + 8 <= count, let base = baseAddress else { return false }
+        let word = UInt64(littleEndian: UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))
+        return word | 0x0000_0000_0020_2020 == 0x2F30_2E32_2F70_6973  // "sip/2.0/"
+    }
+
     /// Whether the bytes in `range` equal `lowercaseASCII` ignoring ASCII case.
     @inline(__always) func equalsIgnoringCase(_ range: Range<Int>, _ lowercaseASCII: StaticString) -> Bool {
         guard range.count == lowercaseASCII.utf8CodeUnitCount else { return false }

@@ -428,6 +428,12 @@ enum StartLineParser {
 
     /// `"SIP" "/" 1*DIGIT "." 1*DIGIT`, "SIP" case-insensitive (RFC 3261 §7.1).
     static func isVersion(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        // Nearly always SIP/2.0: one masked compare of the word at the start ("SIP" in any
+        // case); the eighth byte is ignored, and the load checked to stay inside the bytes.
+        if range.count == 7, range.lowerBound + 8 <= bytes.count, let base = bytes.baseAddress {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + range.lowerBound).loadUnaligned(as: UInt64.self))
+            if word & 0x00FF_FFFF_FFFF_FFFF | 0x0000_0000_0020_2020 == 0x0030_2E32_2F70_6973 { return true }  // "sip/2.0"
+        }
         guard range.count >= 7, bytes.equalsIgnoringCase(range.lowerBound..<range.lowerBound + 4, "sip/") else { return false }
         var cursor = range.lowerBound + 4
         let majorStart = cursor
