@@ -50,6 +50,8 @@ struct StorageHeader {
     /// The known headers among the records, and those with more than one line
     /// (`HeaderPresence`).
     var presence: HeaderPresence
+    /// The value of the only Content-Length line as the parser read it, or -1.
+    var contentLength: Int
 }
 
 /// Which known headers a message has (bit `Known.rawValue`), and which of them more than
@@ -97,7 +99,7 @@ final class ByteStorage: ManagedBuffer<StorageHeader, UInt8> {
         // Only text built in code can be this large; input is bounded by the parser's limits.
         precondition(bytes.count <= maxSize - extra, "SIP text larger than 2 GiB")
         let storage = unsafeDowncast(ByteStorage.create(minimumCapacity: bytes.count + extra) { _ in
-            StorageHeader(count: bytes.count, tableStart: 0, tableCount: 0, presence: .none)
+            StorageHeader(count: bytes.count, tableStart: 0, tableCount: 0, presence: .none, contentLength: -1)
         }, to: ByteStorage.self)
         if let source = bytes.baseAddress {
             storage.withUnsafeMutablePointerToElements { $0.initialize(from: source, count: bytes.count) }
@@ -116,7 +118,7 @@ final class ByteStorage: ManagedBuffer<StorageHeader, UInt8> {
         let size = tableStart + records * MemoryLayout<SIPHeaders.Field>.stride
         precondition(bytes.count <= maxSize, "SIP message larger than 2 GiB")  // The limits allow less.
         let storage = unsafeDowncast(ByteStorage.create(minimumCapacity: size) { _ in
-            StorageHeader(count: bytes.count, tableStart: tableStart, tableCount: 0, presence: .none)
+            StorageHeader(count: bytes.count, tableStart: tableStart, tableCount: 0, presence: .none, contentLength: -1)
         }, to: ByteStorage.self)
         if let source = bytes.baseAddress {
             storage.withUnsafeMutablePointerToElements { $0.initialize(from: source, count: bytes.count) }
@@ -145,12 +147,13 @@ final class ByteStorage: ManagedBuffer<StorageHeader, UInt8> {
         withUnsafeMutablePointers { header, elements in UnsafeMutableRawPointer(elements + header.pointee.tableStart) }
     }
 
-    /// Publishes the number of header records written at `tableBase` and which known
-    /// headers they hold.
-    func setTable(count: Int, presence: HeaderPresence) {
+    /// Publishes the number of header records written at `tableBase`, which known headers
+    /// they hold, and the Content-Length value the parser read (or -1).
+    func setTable(count: Int, presence: HeaderPresence, contentLength: Int) {
         withUnsafeMutablePointerToHeader {
             $0.pointee.tableCount = count
             $0.pointee.presence = presence
+            $0.pointee.contentLength = contentLength
         }
     }
 
@@ -158,7 +161,7 @@ final class ByteStorage: ManagedBuffer<StorageHeader, UInt8> {
     var table: FieldTable {
         withUnsafeMutablePointers { header, elements in
             FieldTable(base: UnsafeRawPointer(elements + header.pointee.tableStart), count: header.pointee.tableCount,
-                       presence: header.pointee.presence)
+                       presence: header.pointee.presence, contentLength: header.pointee.contentLength)
         }
     }
 
@@ -174,6 +177,7 @@ final class ByteStorage: ManagedBuffer<StorageHeader, UInt8> {
             header.pointee.count = index
             header.pointee.tableCount = 0
             header.pointee.presence = .none
+            header.pointee.contentLength = -1
         }
     }
 
@@ -188,6 +192,8 @@ struct FieldTable: RandomAccessCollection {
     let count: Int
     /// Which known headers the records hold, when that is known.
     let presence: HeaderPresence
+    /// The only Content-Length line's value as the parser read it, or -1.
+    let contentLength: Int
 
     var startIndex: Int { 0 }
     var endIndex: Int { count }

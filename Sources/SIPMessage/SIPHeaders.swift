@@ -28,7 +28,8 @@ public struct SIPHeaders: Sendable {
     func withFields<R, E: Error>(_ body: (FieldTable) throws(E) -> R) throws(E) -> R {
         if let edited {
             return try edited.withUnsafeBufferPointer { (buffer) throws(E) -> R in
-                try body(FieldTable(base: UnsafeRawPointer(buffer.baseAddress), count: buffer.count, presence: .unknown))
+                try body(FieldTable(base: UnsafeRawPointer(buffer.baseAddress), count: buffer.count, presence: .unknown,
+                                    contentLength: -1))
             }
         }
         return try withExtendedLifetime(storage) { () throws(E) -> R in try body(storage.table) }
@@ -138,6 +139,12 @@ public struct SIPHeaders: Sendable {
                 }
             }
         }
+    }
+
+    /// The value of the only Content-Length line when the parser read it already (a parsed
+    /// message whose headers were not edited); nil otherwise.
+    var parsedContentLength: Int? {
+        withFields { $0.contentLength >= 0 ? $0.contentLength : nil }
     }
 
     /// Number of lines with this known name.

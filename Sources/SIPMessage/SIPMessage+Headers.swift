@@ -51,7 +51,8 @@ extension SIPMessage {
 
     /// Content-Length (RFC 3261 §20.14); nil when absent.
     public func contentLength() throws(SIPParseError) -> Int? {
-        try optionalSingle(.contentLength, "Content-Length") { scanner throws(SIPParseError) in
+        if let length = headers.parsedContentLength { return length }
+        return try optionalSingle(.contentLength, "Content-Length") { scanner throws(SIPParseError) in
             let value = try scanner.number("length", limit: UInt64(Int32.max))
             try scanner.expectEnd()
             return Int(value)

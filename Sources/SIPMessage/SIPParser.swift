@@ -79,7 +79,8 @@ public struct SIPParser: Sendable {
             let storage = ByteStorage.forParsing(bytes, records: reader.fields.count)
             return try withExtendedLifetime(storage) { () throws(SIPParseError) -> SIPMessage in
                 reader.fields.copy(to: storage.tableBase)
-                storage.setTable(count: reader.fields.count, presence: reader.fields.presence)
+                storage.setTable(count: reader.fields.count, presence: reader.fields.presence,
+                                 contentLength: parts.singleContentLength ?? -1)
                 // RFC 3261 §7.3.1: a folded line is equivalent to one line with the CRLF replaced
                 // by whitespace, so the line ends inside folded values are overwritten with spaces.
                 let writable = storage.mutableBytes
@@ -152,6 +153,9 @@ private struct MessageReader {
     struct Parts {
         var startLine: Range<Int>
         var body: [UInt8]
+        /// The Content-Length value when there is exactly one such line and it reads the same
+        /// as `contentLength()` would (at most ten characters), for that accessor to reuse.
+        var singleContentLength: Int?
         /// Line ends inside folded header values, to be replaced by spaces.
         var folds: [Range<Int>]
     }
@@ -162,6 +166,7 @@ private struct MessageReader {
         let startLine = try nextLine()
 
         var contentLength: Int? = nil
+        var contentLengthLines = 0, contentLengthText = 0
         var folds: [Range<Int>] = []
         while true {
             let line = try nextLine()
@@ -191,11 +196,15 @@ private struct MessageReader {
             fields.append(try Self.parseHeaderLine(bytes, line))
         }
         // Read after the loop so that a folded Content-Length is seen whole.
-        for position in 0..<fields.count where fields[position].known == .contentLength {
-            let field = fields[position]
-            let value = try parseContentLength(field.valueRange)
-            if let previous = contentLength, previous != value { throw .duplicateHeader("Content-Length") }
-            contentLength = value
+        if fields.presence.mayContain(.contentLength) {
+            for position in 0..<fields.count where fields[position].known == .contentLength {
+                let field = fields[position]
+                let value = try parseContentLength(field.valueRange)
+                contentLengthLines += 1
+                contentLengthText = field.valueRange.count
+                if let previous = contentLength, previous != value { throw .duplicateHeader("Content-Length") }
+                contentLength = value
+            }
         }
         let bodyStart = index
         let available = bytes.count - bodyStart
@@ -215,7 +224,8 @@ private struct MessageReader {
             throw .missingContentLength
         }
         let body = bodyRange.isEmpty ? [] : Array(UnsafeBufferPointer(rebasing: bytes[bodyRange]))
-        return Parts(startLine: startLine, body: body, folds: folds)
+        let single = contentLengthLines == 1 && contentLengthText <= 10 ? contentLength : nil
+        return Parts(startLine: startLine, body: body, singleContentLength: single, folds: folds)
     }
 
     /// `name HCOLON value`, HCOLON = *( SP / HTAB ) ":" SWS (RFC 3261 §25.1). Static, with
