@@ -105,6 +105,14 @@ struct CharacterClass: Sendable {
     @inline(__always) func span(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
         let mask: UInt16 = 1 << bit
         var cursor = start
+        // Four bytes per bounds check: runs (names, labels, tags, branches) are mostly longer.
+        while cursor &+ 4 <= end {
+            if CharacterClass.table[Int(bytes[cursor])] & mask == 0 { return cursor }
+            if CharacterClass.table[Int(bytes[cursor &+ 1])] & mask == 0 { return cursor &+ 1 }
+            if CharacterClass.table[Int(bytes[cursor &+ 2])] & mask == 0 { return cursor &+ 2 }
+            if CharacterClass.table[Int(bytes[cursor &+ 3])] & mask == 0 { return cursor &+ 3 }
+            cursor &+= 4
+        }
         while cursor < end, CharacterClass.table[Int(bytes[cursor])] & mask != 0 { cursor += 1 }
         return cursor
     }
