@@ -183,25 +183,33 @@ struct ByteScanner {
     /// parameter, which dialog matching reads from every From and To (RFC 3261 §12).
     mutating func parameterRange(findingTag: Bool) throws(SIPParseError) -> (all: Range<Int>, tag: Range<Int>?) {
         let bytes = self.bytes, end = self.end
+        /// Past any SP and HTAB at `position`; whitespace is rare here, so test once first.
+        @inline(__always) func skipSpace(_ position: Int) -> Int {
+            var position = position
+            while position < end, ASCII.isWhitespace(bytes[position]) { position += 1 }
+            return position
+        }
         var tag: Range<Int>? = nil
         let start = index
         var cursor = index
         var count = 0
-        while true {
+        while cursor < end {
             var next = cursor
-            while next < end, ASCII.isWhitespace(bytes[next]) { next += 1 }
-            guard next < end, bytes[next] == ASCII.semicolon else { break }
+            if bytes[next] != ASCII.semicolon {
+                guard ASCII.isWhitespace(bytes[next]) else { break }
+                next = skipSpace(next)
+                guard next < end, bytes[next] == ASCII.semicolon else { break }
+            }
             next += 1
-            while next < end, ASCII.isWhitespace(bytes[next]) { next += 1 }
+            if next < end, ASCII.isWhitespace(bytes[next]) { next = skipSpace(next) }
             let nameStart = next
             next = CharacterClass.token.span(bytes, from: next, to: end)
             guard next > nameStart else { index = next; throw error("expected parameter name") }
-            let nameRange = nameStart..<next
             var afterName = next
-            while afterName < end, ASCII.isWhitespace(bytes[afterName]) { afterName += 1 }
+            if afterName < end, ASCII.isWhitespace(bytes[afterName]) { afterName = skipSpace(afterName) }
             if afterName < end, bytes[afterName] == ASCII.equals {
                 afterName += 1
-                while afterName < end, ASCII.isWhitespace(bytes[afterName]) { afterName += 1 }
+                if afterName < end, ASCII.isWhitespace(bytes[afterName]) { afterName = skipSpace(afterName) }
                 // The common case, a token value, is scanned here; others by genericValue().
                 let valueStart = afterName
                 afterName = CharacterClass.token.span(bytes, from: afterName, to: end)
@@ -221,7 +229,7 @@ struct ByteScanner {
                     _ = try genericValue()
                     afterName = index
                 }
-                if findingTag, tag == nil, nameRange.count == 3, bytes[nameStart] | 0x20 == UInt8(ascii: "t"),
+                if findingTag, tag == nil, next - nameStart == 3, bytes[nameStart] | 0x20 == UInt8(ascii: "t"),
                    bytes[nameStart + 1] | 0x20 == UInt8(ascii: "a"), bytes[nameStart + 2] | 0x20 == UInt8(ascii: "g") {
                     tag = valueStart..<afterName
                 }
