@@ -100,14 +100,22 @@ struct ByteScanner {
     }
 
     /// A non-empty token, or an error naming `what`.
-    mutating func token(_ what: String) throws(SIPParseError) -> Range<Int> {
+    @inline(__always)
+    mutating func token(_ what: StaticString) throws(SIPParseError) -> Range<Int> {
         let range = scan(.token)
-        if range.isEmpty { throw error("expected \(what)") }
+        if range.isEmpty { throw expected(what) }
         return range
     }
 
+    /// The error for a missing `what`, kept out of line so that callers stay small.
+    @inline(never)
+    func expected(_ what: StaticString) -> SIPParseError {
+        error("expected \(what)")
+    }
+
     /// Decimal digits as a number no larger than `limit`, or an error naming `what`.
-    mutating func number(_ what: String, limit: UInt64) throws(SIPParseError) -> UInt64 {
+    @inline(__always)
+    mutating func number(_ what: StaticString, limit: UInt64) throws(SIPParseError) -> UInt64 {
         let start = index
         var cursor = start, value: UInt64 = 0
         let end = self.end, bytes = self.bytes
@@ -117,9 +125,14 @@ struct ByteScanner {
             cursor += 1
         }
         index = cursor
-        guard cursor > start else { throw error("bad \(what)") }
-        guard cursor - start <= 19, value <= limit else { throw error("\(what) out of range") }
+        guard cursor > start, cursor - start <= 19, value <= limit else { throw numberError(what, digits: cursor - start) }
         return value
+    }
+
+    /// The error for a number that is missing (`digits` 0) or out of range.
+    @inline(never)
+    func numberError(_ what: StaticString, digits: Int) -> SIPParseError {
+        digits == 0 ? error("bad \(what)") : error("\(what) out of range")
     }
 
     /// A quoted string (RFC 3261 §25.1), returned with its quotes; `\` escapes any byte but CR/LF.
