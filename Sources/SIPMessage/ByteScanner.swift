@@ -261,7 +261,7 @@ struct ByteScanner {
     mutating func nextListElement() throws(SIPParseError) -> Bool {
         skipWhitespace()
         if isAtEnd { return false }
-        guard consume(ASCII.comma) else { throw error("unexpected character '\(printable(bytes[index]))'") }
+        guard consume(ASCII.comma) else { throw unexpectedCharacter() }
         skipWhitespace()
         // Empty elements (",,") are tolerated by RFC 7230-style lists; SIP has none, so reject.
         if isAtEnd || peek() == ASCII.comma { throw error("empty list element") }
@@ -269,9 +269,16 @@ struct ByteScanner {
     }
 
     /// Fails unless only whitespace remains.
+    @inline(__always)
     mutating func expectEnd() throws(SIPParseError) {
         skipWhitespace()
-        if !isAtEnd { throw error("unexpected character '\(printable(bytes[index]))'") }
+        if !isAtEnd { throw unexpectedCharacter() }
+    }
+
+    /// The error for the byte at `index`, kept out of line so that callers stay small.
+    @inline(never)
+    func unexpectedCharacter() -> SIPParseError {
+        error("unexpected character '\(printable(bytes[index]))'")
     }
 
     func error(_ reason: String) -> SIPParseError {
