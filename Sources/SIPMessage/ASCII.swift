@@ -156,7 +156,13 @@ struct CharacterClass: Sendable {
 extension UnsafeBufferPointer<UInt8> {
     /// The bytes in `range` as a String (UTF-8; invalid sequences repaired).
     @inline(__always) func string(_ range: Range<Int>) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: self[range]), as: UTF8.self)
+        let part = UnsafeBufferPointer(rebasing: self[range])
+        // Up to 15 bytes fit a small string, which this initializer builds in place at less
+        // cost than `String(decoding:)` (it validates and repairs UTF-8 just the same).
+        if part.count <= 15 {
+            return String(unsafeUninitializedCapacity: part.count) { _ = $0.initialize(from: part); return part.count }
+        }
+        return String(decoding: part, as: UTF8.self)
     }
 
     /// Whether the bytes in `range` are exactly `text`.
