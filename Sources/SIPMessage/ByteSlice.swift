@@ -97,7 +97,8 @@ final class ByteStorage: ManagedBuffer<StorageHeader, UInt8> {
     /// A storage holding a copy of `bytes`, with room for `extra` more.
     static func copying(_ bytes: UnsafeBufferPointer<UInt8>, extra: Int = 0) -> ByteStorage {
         // Only text built in code can be this large; input is bounded by the parser's limits.
-        precondition(bytes.count <= maxSize - extra, "SIP text larger than 2 GiB")
+        // (Room for `extra` may go beyond: `SIPHeaders` checks what it appends.)
+        precondition(bytes.count <= maxSize, "SIP text larger than 2 GiB")
         let storage = unsafeDowncast(ByteStorage.create(minimumCapacity: bytes.count + extra) { _ in
             StorageHeader(count: bytes.count, tableStart: 0, tableCount: 0, presence: .none, contentLength: -1)
         }, to: ByteStorage.self)
