@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Byte constants and character classes of the SIP grammar (RFC 3261 §25.1).
 enum ASCII {
     static let tab: UInt8 = 0x09
@@ -49,27 +57,64 @@ struct CharacterClass: Sendable {
     /// This class's bit in `table`.
     let bit: UInt16
 
-    /// Every class's membership per byte, derived from the masks below: bit `n` is set
-    /// when the byte is in the class whose `bit` is `n`. Used by `span`, which scans runs of
-    /// a class with one load and test per byte.
-    static let table: [UInt16] = {
-        let classes: [CharacterClass] = [token, digit, alpha, hex, unreserved, user, password, param,
-                                         uriHeader, hostName, word, whitespace, hostLabel, scheme]
-        var table = [UInt16](repeating: 0, count: 256)
-        for cls in classes {
-            for byte in 0..<128 where cls.contains(UInt8(byte)) { table[byte] |= 1 << cls.bit }
-        }
-        return table
-    }()
+    /// Every class's membership per byte: bit `n` is set when the byte is in the class whose
+    /// `bit` is `n`. Used by `span`, which scans runs of a class with one load and test per
+    /// byte. Generated from the masks below (a test checks that the two agree); a literal
+    /// `InlineArray` is laid out at compile time, so reading it needs no lazy-initialisation
+    /// check (`swift_once`) and no array retain.
+    static let table: InlineArray<256, UInt16> = [
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0x00
+        0x0000, 0x0800, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0x08
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0x10
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0x18
+        0x0800, 0x05F1, 0x0400, 0x0000, 0x01E0, 0x05E1, 0x00E0, 0x05F1,  // 0x20
+        0x05F0, 0x05F0, 0x05F1, 0x15E1, 0x0060, 0x37F1, 0x17F1, 0x05A0,  // 0x28
+        0x37FB, 0x37FB, 0x37FB, 0x37FB, 0x37FB, 0x37FB, 0x37FB, 0x37FB,  // 0x30
+        0x37FB, 0x37FB, 0x0580, 0x0020, 0x0400, 0x0060, 0x0400, 0x0520,  // 0x38
+        0x0000, 0x37FD, 0x37FD, 0x37FD, 0x37FD, 0x37FD, 0x37FD, 0x37F5,  // 0x40
+        0x37F5, 0x37F5, 0x37F5, 0x37F5, 0x37F5, 0x37F5, 0x37F5, 0x37F5,  // 0x48
+        0x37F5, 0x37F5, 0x37F5, 0x37F5, 0x37F5, 0x37F5, 0x37F5, 0x37F5,  // 0x50
+        0x37F5, 0x37F5, 0x37F5, 0x0580, 0x0400, 0x0580, 0x0000, 0x27F1,  // 0x58
+        0x0401, 0x37FD, 0x37FD, 0x37FD, 0x37FD, 0x37FD, 0x37FD, 0x37F5,  // 0x60
+        0x37F5, 0x37F5, 0x37F5, 0x37F5, 0x37F5, 0x37F5, 0x37F5, 0x37F5,  // 0x68
+        0x37F5, 0x37F5, 0x37F5, 0x37F5, 0x37F5, 0x37F5, 0x37F5, 0x37F5,  // 0x70
+        0x37F5, 0x37F5, 0x37F5, 0x0400, 0x0000, 0x0400, 0x05F1, 0x0000,  // 0x78
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0x80
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0x88
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0x90
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0x98
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0xA0
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0xA8
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0xB0
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0xB8
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0xC0
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0xC8
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0xD0
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0xD8
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0xE0
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0xE8
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0xF0
+        0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,  // 0xF8
+    ]
+
+    /// The masks' classes, in the order of their bits, for checking `table`.
+    static let all: [CharacterClass] = [token, digit, alpha, hex, unreserved, user, password, param,
+                                        uriHeader, hostName, word, whitespace, hostLabel, scheme]
 
     /// The end of the run of bytes in this class starting at `start`, before `end`.
     @inline(__always) func span(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
         let mask: UInt16 = 1 << bit
-        return CharacterClass.table.withUnsafeBufferPointer { table in
-            var cursor = start
-            while cursor < end, table[Int(bytes[cursor])] & mask != 0 { cursor += 1 }
-            return cursor
+        var cursor = start
+        // Four bytes per bounds check: runs (names, labels, tags, branches) are mostly longer.
+        while cursor &+ 4 <= end {
+            if CharacterClass.table[Int(bytes[cursor])] & mask == 0 { return cursor }
+            if CharacterClass.table[Int(bytes[cursor &+ 1])] & mask == 0 { return cursor &+ 1 }
+            if CharacterClass.table[Int(bytes[cursor &+ 2])] & mask == 0 { return cursor &+ 2 }
+            if CharacterClass.table[Int(bytes[cursor &+ 3])] & mask == 0 { return cursor &+ 3 }
+            cursor &+= 4
         }
+        while cursor < end, CharacterClass.table[Int(bytes[cursor])] & mask != 0 { cursor += 1 }
+        return cursor
     }
 
     @inline(__always) func contains(_ byte: UInt8) -> Bool {
@@ -111,7 +156,28 @@ struct CharacterClass: Sendable {
 extension UnsafeBufferPointer<UInt8> {
     /// The bytes in `range` as a String (UTF-8; invalid sequences repaired).
     @inline(__always) func string(_ range: Range<Int>) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: self[range]), as: UTF8.self)
+        let part = UnsafeBufferPointer(rebasing: self[range])
+        // Up to 15 bytes fit a small string, which this initializer builds in place at less
+        // cost than `String(decoding:)` (it validates and repairs UTF-8 just the same).
+        if part.count <= 15 {
+            return String(unsafeUninitializedCapacity: part.count) { _ = $0.initialize(from: part); return part.count }
+        }
+        return String(decoding: part, as: UTF8.self)
+    }
+
+    /// Whether the bytes in `range` are exactly `text`.
+    @inline(__always) func equals(_ range: Range<Int>, _ text: StaticString) -> Bool {
+        guard range.count == text.utf8CodeUnitCount, let base = baseAddress else { return false }
+        return memcmp(base + range.lowerBound, text.utf8Start, range.count) == 0
+    }
+
+    /// Whether the 8 bytes at `offset` (which must lie inside the buffer) spell `sip/2.0/`
+    /// or `SIP/2.0/`, letters in any case: one load and compare, with 0x20 OR-ed into the
+    /// three letter positions only, so no other byte can match.
+    @inline(__always) func isSIP20Slash(at offset: Int) -> Bool {
+        guard offset >= 0, offset + 8 <= count, let base = baseAddress else { return false }
+        let word = UInt64(littleEndian: UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))
+        return word | 0x0000_0000_0020_2020 == 0x2F30_2E32_2F70_6973  // "sip/2.0/"
     }
 
     /// Whether the bytes in `range` equal `lowercaseASCII` ignoring ASCII case.

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A cursor over the bytes of one header value or URI, with the lexical rules of
 /// RFC 3261 §25.1 (tokens, quoted strings, `SWS`-padded separators). Header values are
 /// unfolded before scanning, so linear whitespace is only SP and HTAB here.
@@ -92,14 +100,22 @@ struct ByteScanner {
     }
 
     /// A non-empty token, or an error naming `what`.
-    mutating func token(_ what: String) throws(SIPParseError) -> Range<Int> {
+    @inline(__always)
+    mutating func token(_ what: StaticString) throws(SIPParseError) -> Range<Int> {
         let range = scan(.token)
-        if range.isEmpty { throw error("expected \(what)") }
+        if range.isEmpty { throw expected(what) }
         return range
     }
 
+    /// The error for a missing `what`, kept out of line so that callers stay small.
+    @inline(never)
+    func expected(_ what: StaticString) -> SIPParseError {
+        error("expected \(what)")
+    }
+
     /// Decimal digits as a number no larger than `limit`, or an error naming `what`.
-    mutating func number(_ what: String, limit: UInt64) throws(SIPParseError) -> UInt64 {
+    @inline(__always)
+    mutating func number(_ what: StaticString, limit: UInt64) throws(SIPParseError) -> UInt64 {
         let start = index
         var cursor = start, value: UInt64 = 0
         let end = self.end, bytes = self.bytes
@@ -109,15 +125,30 @@ struct ByteScanner {
             cursor += 1
         }
         index = cursor
-        guard cursor > start else { throw error("bad \(what)") }
-        guard cursor - start <= 19, value <= limit else { throw error("\(what) out of range") }
+        guard cursor > start, cursor - start <= 19, value <= limit else { throw numberError(what, digits: cursor - start) }
         return value
+    }
+
+    /// The error for a number that is missing (`digits` 0) or out of range.
+    @inline(never)
+    func numberError(_ what: StaticString, digits: Int) -> SIPParseError {
+        digits == 0 ? error("bad \(what)") : error("\(what) out of range")
     }
 
     /// A quoted string (RFC 3261 §25.1), returned with its quotes; `\` escapes any byte but CR/LF.
     mutating func quotedString() throws(SIPParseError) -> Range<Int> {
         let start = index
         guard consume(ASCII.quote) else { throw error("expected quoted string") }
+        // Most quoted strings hold no escapes: find the closing quote with memchr, and check
+        // that no backslash comes before it; otherwise walk the escapes below.
+        if index < end, let base = bytes.baseAddress,
+           let found = memchr(base + index, Int32(ASCII.quote), end - index) {
+            let close = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if memchr(base + index, Int32(ASCII.backslash), close - index) == nil {
+                index = close + 1
+                return start..<index
+            }
+        }
         while index < end {
             let byte = bytes[index]
             if byte == ASCII.quote {
@@ -165,25 +196,33 @@ struct ByteScanner {
     /// parameter, which dialog matching reads from every From and To (RFC 3261 §12).
     mutating func parameterRange(findingTag: Bool) throws(SIPParseError) -> (all: Range<Int>, tag: Range<Int>?) {
         let bytes = self.bytes, end = self.end
+        /// Past any SP and HTAB at `position`; whitespace is rare here, so test once first.
+        @inline(__always) func skipSpace(_ position: Int) -> Int {
+            var position = position
+            while position < end, ASCII.isWhitespace(bytes[position]) { position += 1 }
+            return position
+        }
         var tag: Range<Int>? = nil
         let start = index
         var cursor = index
         var count = 0
-        while true {
+        while cursor < end {
             var next = cursor
-            while next < end, ASCII.isWhitespace(bytes[next]) { next += 1 }
-            guard next < end, bytes[next] == ASCII.semicolon else { break }
+            if bytes[next] != ASCII.semicolon {
+                guard ASCII.isWhitespace(bytes[next]) else { break }
+                next = skipSpace(next)
+                guard next < end, bytes[next] == ASCII.semicolon else { break }
+            }
             next += 1
-            while next < end, ASCII.isWhitespace(bytes[next]) { next += 1 }
+            if next < end, ASCII.isWhitespace(bytes[next]) { next = skipSpace(next) }
             let nameStart = next
             next = CharacterClass.token.span(bytes, from: next, to: end)
             guard next > nameStart else { index = next; throw error("expected parameter name") }
-            let nameRange = nameStart..<next
             var afterName = next
-            while afterName < end, ASCII.isWhitespace(bytes[afterName]) { afterName += 1 }
+            if afterName < end, ASCII.isWhitespace(bytes[afterName]) { afterName = skipSpace(afterName) }
             if afterName < end, bytes[afterName] == ASCII.equals {
                 afterName += 1
-                while afterName < end, ASCII.isWhitespace(bytes[afterName]) { afterName += 1 }
+                if afterName < end, ASCII.isWhitespace(bytes[afterName]) { afterName = skipSpace(afterName) }
                 // The common case, a token value, is scanned here; others by genericValue().
                 let valueStart = afterName
                 afterName = CharacterClass.token.span(bytes, from: afterName, to: end)
@@ -203,7 +242,7 @@ struct ByteScanner {
                     _ = try genericValue()
                     afterName = index
                 }
-                if findingTag, tag == nil, nameRange.count == 3, bytes[nameStart] | 0x20 == UInt8(ascii: "t"),
+                if findingTag, tag == nil, next - nameStart == 3, bytes[nameStart] | 0x20 == UInt8(ascii: "t"),
                    bytes[nameStart + 1] | 0x20 == UInt8(ascii: "a"), bytes[nameStart + 2] | 0x20 == UInt8(ascii: "g") {
                     tag = valueStart..<afterName
                 }
@@ -222,7 +261,7 @@ struct ByteScanner {
     mutating func nextListElement() throws(SIPParseError) -> Bool {
         skipWhitespace()
         if isAtEnd { return false }
-        guard consume(ASCII.comma) else { throw error("unexpected character '\(printable(bytes[index]))'") }
+        guard consume(ASCII.comma) else { throw unexpectedCharacter() }
         skipWhitespace()
         // Empty elements (",,") are tolerated by RFC 7230-style lists; SIP has none, so reject.
         if isAtEnd || peek() == ASCII.comma { throw error("empty list element") }
@@ -230,9 +269,16 @@ struct ByteScanner {
     }
 
     /// Fails unless only whitespace remains.
+    @inline(__always)
     mutating func expectEnd() throws(SIPParseError) {
         skipWhitespace()
-        if !isAtEnd { throw error("unexpected character '\(printable(bytes[index]))'") }
+        if !isAtEnd { throw unexpectedCharacter() }
+    }
+
+    /// The error for the byte at `index`, kept out of line so that callers stay small.
+    @inline(never)
+    func unexpectedCharacter() -> SIPParseError {
+        error("unexpected character '\(printable(bytes[index]))'")
     }
 
     func error(_ reason: String) -> SIPParseError {

@@ -1,7 +1,8 @@
 /// The header fields of a message, in order, with their names spelled as received.
 ///
-/// Storage is one byte arena plus a table of ranges into it, so a parsed message costs two
-/// allocations however many headers it has; values become `String`s only when asked for.
+/// Storage is one byte arena plus a table of ranges into it; for a parsed message the table
+/// follows the bytes in the same allocation, so parsing allocates once however many headers
+/// there are. Values become `String`s only when asked for.
 /// Lookups are case-insensitive and treat compact forms as their long names (RFC 3261 §7.3.3).
 public struct SIPHeaders: Sendable {
     /// One header line: where its name and (unfolded, trimmed) value lie in the arena.
@@ -18,7 +19,29 @@ public struct SIPHeaders: Sendable {
 
     /// The bytes that fields point into, shared with typed values decoded from them.
     nonisolated(unsafe) var storage: ByteStorage
-    var fields: [Field]
+    /// The records when held in an array (headers built or edited in code); nil while the
+    /// parser's table in `storage` is used.
+    private var edited: [Field]?
+
+    /// Runs `body` over the header records, wherever they are kept.
+    @inline(__always)
+    func withFields<R, E: Error>(_ body: (FieldTable) throws(E) -> R) throws(E) -> R {
+        if let edited {
+            return try edited.withUnsafeBufferPointer { (buffer) throws(E) -> R in
+                try body(FieldTable(base: UnsafeRawPointer(buffer.baseAddress), count: buffer.count, presence: .unknown,
+                                    contentLength: -1))
+            }
+        }
+        return try withExtendedLifetime(storage) { () throws(E) -> R in try body(storage.table) }
+    }
+
+    /// The header records as an array (a copy when they are in the parser's table).
+    var fields: [Field] { edited ?? withFields { Array($0) } }
+
+    /// Moves the records into `edited`, so they can be changed.
+    private mutating func materialize() {
+        if edited == nil { edited = withFields { Array($0) } }
+    }
 
     /// Runs `body` over the header bytes (for a parsed message, the whole message).
     @inline(__always)
@@ -29,12 +52,13 @@ public struct SIPHeaders: Sendable {
     /// An empty header list.
     public init() {
         storage = ByteStorage.empty
-        fields = []
+        edited = []
     }
 
-    init(storage: ByteStorage, fields: [Field]) {
+    /// Headers of a parsed message, whose records are in `storage`'s table.
+    init(storage: ByteStorage) {
         self.storage = storage
-        self.fields = fields
+        self.edited = nil
     }
 
     /// Headers from (name, value) pairs, in order.
@@ -44,28 +68,28 @@ public struct SIPHeaders: Sendable {
     }
 
     /// Number of header lines.
-    public var count: Int { fields.count }
+    public var count: Int { withFields { $0.count } }
 
     /// Whether the arena still holds bytes no field refers to (after removals or replacements).
     private var wastedBytes: Int {
-        storage.count - fields.reduce(0) { $0 + $1.nameRange.count + $1.valueRange.count }
+        storage.count - withFields { $0.reduce(0) { $0 + $1.nameRange.count + $1.valueRange.count } }
     }
 
     // MARK: Reading
 
     /// The header lines in order, names as spelled in the message.
     public var all: [SIPHeader] {
-        withBytes { bytes in fields.map { SIPHeader(name: bytes.string($0.nameRange), value: bytes.string($0.valueRange)) } }
+        withBytes { bytes in withFields { $0.map { SIPHeader(name: bytes.string($0.nameRange), value: bytes.string($0.valueRange)) } } }
     }
 
     /// Whether at least one header line has this name.
     public func contains(_ name: HeaderName) -> Bool {
-        fields.contains { matches($0, name) }
+        withFields { $0.contains { matches($0, name) } }
     }
 
     /// The value of the first line with this name (not split at commas).
     public func first(_ name: HeaderName) -> String? {
-        guard let field = fields.first(where: { matches($0, name) }) else { return nil }
+        guard let field = withFields({ $0.first(where: { matches($0, name) }) }) else { return nil }
         return string(field.valueRange)
     }
 
@@ -74,7 +98,7 @@ public struct SIPHeaders: Sendable {
 
     /// Every line's value for this name, in order (not split at commas).
     public func lines(_ name: HeaderName) -> [String] {
-        fields.compactMap { matches($0, name) ? string($0.valueRange) : nil }
+        withFields { $0.compactMap { matches($0, name) ? string($0.valueRange) : nil } }
     }
 
     /// Every value for this name: lines of list headers are split at commas outside quotes
@@ -82,11 +106,13 @@ public struct SIPHeaders: Sendable {
     public func values(_ name: HeaderName) -> [String] {
         var result: [String] = []
         withBytes { bytes in
-            for field in fields where Self.matches(field, name, in: bytes) {
-                if name.isList {
-                    for range in ListSplitter.split(bytes, field.valueRange) { result.append(bytes.string(range)) }
-                } else {
-                    result.append(bytes.string(field.valueRange))
+            withFields { fields in
+                for field in fields where Self.matches(field, name, in: bytes) {
+                    if name.isList {
+                        for range in ListSplitter.split(bytes, field.valueRange) { result.append(bytes.string(range)) }
+                    } else {
+                        result.append(bytes.string(field.valueRange))
+                    }
                 }
             }
         }
@@ -95,7 +121,7 @@ public struct SIPHeaders: Sendable {
 
     /// Number of lines with this name.
     public func count(_ name: HeaderName) -> Int {
-        fields.reduce(0) { $0 + (matches($1, name) ? 1 : 0) }
+        withFields { $0.reduce(0) { $0 + (matches($1, name) ? 1 : 0) } }
     }
 
     /// Calls `body` with a scanner over the value of each line of the known header `known`,
@@ -105,10 +131,31 @@ public struct SIPHeaders: Sendable {
     func withKnownValueScanners(_ known: HeaderName.Known, context: StaticString, _ body: (inout ByteScanner) throws(SIPParseError) -> Void) throws(SIPParseError) {
         try withExtendedLifetime(storage) { () throws(SIPParseError) in
             let bytes = storage.bytes
-            for index in fields.indices where fields[index].known == known {
-                var scanner = ByteScanner(storage: storage, bytes: bytes, range: fields[index].valueRange, context: context)
-                try body(&scanner)
+            try withFields { (fields) throws(SIPParseError) in
+                guard fields.presence.mayContain(known) else { return }
+                for field in fields where field.known == known {
+                    var scanner = ByteScanner(storage: storage, bytes: bytes, range: field.valueRange, context: context)
+                    try body(&scanner)
+                }
             }
+        }
+    }
+
+    /// The value of the only Content-Length line when the parser read it already (a parsed
+    /// message whose headers were not edited); nil otherwise.
+    var parsedContentLength: Int? {
+        withFields { $0.contentLength >= 0 ? $0.contentLength : nil }
+    }
+
+    /// Number of lines with this known name.
+    @inline(__always)
+    func count(of known: HeaderName.Known) -> Int {
+        withFields { fields in
+            guard fields.presence.mayContain(known) else { return 0 }
+            guard fields.presence.mayRepeat(known) else { return 1 }
+            var count = 0
+            for field in fields where field.known == known { count += 1 }
+            return count
         }
     }
 
@@ -116,19 +163,24 @@ public struct SIPHeaders: Sendable {
     /// error when there are several (for headers that may appear once).
     @inline(__always)
     func onlyIndex(of known: HeaderName.Known, context: StaticString) throws(SIPParseError) -> Int? {
-        var found: Int? = nil
-        for index in fields.indices where fields[index].known == known {
-            if found != nil { throw .duplicateHeader(context.description) }
-            found = index
+        try withFields { (fields) throws(SIPParseError) -> Int? in
+            guard fields.presence.mayContain(known) else { return nil }
+            if !fields.presence.mayRepeat(known) { return fields.firstIndex { $0.known == known } }
+            var found: Int? = nil
+            for index in fields.indices where fields[index].known == known {
+                if found != nil { throw .duplicateHeader(context.description) }
+                found = index
+            }
+            return found
         }
-        return found
     }
 
     /// Decodes the value of the line at `index` with `decode`, which may keep slices of it.
     @inline(__always)
     func decodeField<T>(at index: Int, context: StaticString, _ decode: (inout ByteScanner) throws(SIPParseError) -> T) throws(SIPParseError) -> T {
         try withExtendedLifetime(storage) { () throws(SIPParseError) -> T in
-            var scanner = ByteScanner(storage: storage, bytes: storage.bytes, range: fields[index].valueRange, context: context)
+            let range = withFields { $0[index].valueRange }
+            var scanner = ByteScanner(storage: storage, bytes: storage.bytes, range: range, context: context)
             return try decode(&scanner)
         }
     }
@@ -159,7 +211,8 @@ public struct SIPHeaders: Sendable {
     /// Appends a header line at the end. Characters a header name cannot hold are dropped
     /// from `name`, and CR or LF in `value` become spaces, so no header can be injected.
     public mutating func append(_ name: String, _ value: String) {
-        fields.append(store(name, value))
+        let field = store(name, value)
+        edited?.append(field)
     }
 
     /// Appends a header line at the end, using the canonical spelling of `name`.
@@ -172,45 +225,52 @@ public struct SIPHeaders: Sendable {
     public mutating func prepend(_ name: HeaderName, _ value: String) {
         let field = store(name.canonicalName, value)
         if let index = fields.firstIndex(where: { matches($0, name) }) {
-            fields.insert(field, at: index)
+            edited?.insert(field, at: index)
         } else {
-            fields.append(field)
+            edited?.append(field)
         }
     }
 
     /// Replaces every line named `name` by one line with `value`, kept at the first one's place.
     public mutating func set(_ name: HeaderName, _ value: String) {
         let field = store(name.canonicalName, value)
-        if let index = fields.firstIndex(where: { matches($0, name) }) {
-            fields[index] = field
+        var list = edited ?? []
+        edited = nil  // So that `list` is the only reference and changes in place.
+        if let index = list.firstIndex(where: { matches($0, name) }) {
+            list[index] = field
             var position = index + 1
-            while position < fields.count {
-                if matches(fields[position], name) { fields.remove(at: position) } else { position += 1 }
+            while position < list.count {
+                if matches(list[position], name) { list.remove(at: position) } else { position += 1 }
             }
         } else {
-            fields.append(field)
+            list.append(field)
         }
+        edited = list
         compactIfWasteful()
     }
 
     /// Removes every line named `name`.
     public mutating func remove(_ name: HeaderName) {
+        materialize()
         let storage = self.storage
         withExtendedLifetime(storage) {
             let bytes = storage.bytes
-            fields.removeAll { Self.matches($0, name, in: bytes) }
+            edited?.removeAll { Self.matches($0, name, in: bytes) }
         }
         compactIfWasteful()
     }
 
     /// Removes the first line named `name` (e.g. the top Via when a response goes upstream).
     public mutating func removeFirst(_ name: HeaderName) {
-        if let index = fields.firstIndex(where: { matches($0, name) }) { fields.remove(at: index) }
+        materialize()
+        if let index = fields.firstIndex(where: { matches($0, name) }) { edited?.remove(at: index) }
         compactIfWasteful()
     }
 
+    /// Writes a header's name and value into the arena and returns its record, which the
+    /// caller puts in `edited` (the records are moved there first).
     private mutating func store(_ name: String, _ value: String) -> Field {
-        // Copy on write: typed values decoded earlier may share the storage.
+        materialize()
         // A name must be a token (RFC 3261 §7.3.1); anything else could end the line early.
         var validName = name.utf8.filter { ASCII.isToken($0) }
         if validName.isEmpty { validName = Array("X-Invalid-Header-Name".utf8) }
@@ -252,12 +312,16 @@ public struct SIPHeader: Equatable, Sendable {
 extension SIPHeaders: Equatable {
     /// Two header lists are equal when they have the same lines (names compared exactly) in order.
     public static func == (lhs: SIPHeaders, rhs: SIPHeaders) -> Bool {
-        guard lhs.fields.count == rhs.fields.count else { return false }
+        guard lhs.count == rhs.count else { return false }
         return lhs.withBytes { left in
             rhs.withBytes { right in
-                zip(lhs.fields, rhs.fields).allSatisfy { a, b in
-                    left[a.nameRange].elementsEqual(right[b.nameRange])
-                        && left[a.valueRange].elementsEqual(right[b.valueRange])
+                lhs.withFields { lhsFields in
+                    rhs.withFields { rhsFields in
+                        zip(lhsFields, rhsFields).allSatisfy { a, b in
+                            left[a.nameRange].elementsEqual(right[b.nameRange])
+                                && left[a.valueRange].elementsEqual(right[b.valueRange])
+                        }
+                    }
                 }
             }
         }

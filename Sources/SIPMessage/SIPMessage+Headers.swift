@@ -4,6 +4,8 @@ extension SIPMessage {
     /// Every Via value, topmost first (RFC 3261 §20.42).
     public func vias() throws(SIPParseError) -> [Via] {
         var result: [Via] = []
+        // One allocation for the usual one value per line, rather than growing per value.
+        result.reserveCapacity(headers.count(of: .via))
         try headers.withKnownValueScanners(.via, context: "Via") { scanner throws(SIPParseError) in try Via.parseList(&scanner, into: &result) }
         return result
     }
@@ -49,7 +51,8 @@ extension SIPMessage {
 
     /// Content-Length (RFC 3261 §20.14); nil when absent.
     public func contentLength() throws(SIPParseError) -> Int? {
-        try optionalSingle(.contentLength, "Content-Length") { scanner throws(SIPParseError) in
+        if let length = headers.parsedContentLength { return length }
+        return try optionalSingle(.contentLength, "Content-Length") { scanner throws(SIPParseError) in
             let value = try scanner.number("length", limit: UInt64(Int32.max))
             try scanner.expectEnd()
             return Int(value)
@@ -70,6 +73,7 @@ extension SIPMessage {
     /// The Contact header: `*` or the addresses of every Contact line (RFC 3261 §20.10).
     public func contact() throws(SIPParseError) -> ContactValue? {
         var addresses: [NameAddress] = []
+        addresses.reserveCapacity(headers.count(of: .contact))
         var wildcard = false
         var lines = 0
         try headers.withKnownValueScanners(.contact, context: "Contact") { scanner throws(SIPParseError) in

@@ -9,20 +9,22 @@ extension SIPMessage {
         var headers = SIPHeaders()
         let source = request.headers
         source.withBytes { arena in
-            for field in source.fields {
-                let copy: Bool
-                switch field.known {
-                case .via, .from, .callID, .cseq: copy = true
-                case .timestamp: copy = status == 100
-                case .recordRoute: copy = (101...299).contains(status)
-                default: copy = false
+            source.withFields { fields in
+                for field in fields {
+                    let copy: Bool
+                    switch field.known {
+                    case .via, .from, .callID, .cseq: copy = true
+                    case .timestamp: copy = status == 100
+                    case .recordRoute: copy = (101...299).contains(status)
+                    default: copy = false
+                    }
+                    guard copy || field.known == .to else { continue }
+                    var value = arena.string(field.valueRange)
+                    if field.known == .to, status != 100, let toTag, !(Self.hasTag(source.storage, arena, field.valueRange)) {
+                        value += ";tag=" + toTag
+                    }
+                    headers.append(arena.string(field.nameRange), value)
                 }
-                guard copy || field.known == .to else { continue }
-                var value = arena.string(field.valueRange)
-                if field.known == .to, status != 100, let toTag, !(Self.hasTag(source.storage, arena, field.valueRange)) {
-                    value += ";tag=" + toTag
-                }
-                headers.append(arena.string(field.nameRange), value)
             }
         }
         headers.append(.contentLength, "0")

@@ -22,13 +22,15 @@ extension SIPMessage {
         out.append(ASCII.cr)
         out.append(ASCII.lf)
         headers.withBytes { arena in
-            for field in headers.fields {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: arena[field.nameRange]))
-                out.append(ASCII.colon)
-                out.append(ASCII.space)
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: arena[field.valueRange]))
-                out.append(ASCII.cr)
-                out.append(ASCII.lf)
+            headers.withFields { fields in
+                for field in fields {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: arena[field.nameRange]))
+                    out.append(ASCII.colon)
+                    out.append(ASCII.space)
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: arena[field.valueRange]))
+                    out.append(ASCII.cr)
+                    out.append(ASCII.lf)
+                }
             }
         }
         out.append(ASCII.cr)

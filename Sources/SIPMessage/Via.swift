@@ -135,7 +135,7 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
         scanner.skipWhitespace()
         let start = scanner.index
         let name: Range<Int>, version: Range<Int>
-        if scanner.end - start > 8, scanner.bytes.equalsIgnoringCase(start..<(start + 8), "sip/2.0/") {
+        if scanner.end - start > 8, scanner.bytes.isSIP20Slash(at: start) {
             // Nearly every Via starts so; the general path below handles spaces and others.
             name = start..<(start + 3)
             version = (start + 4)..<(start + 7)

@@ -29,6 +29,29 @@ struct LimitTests {
         #expect(thrownError { try SIPParser().parse(Self.requestWithHeaders(257)) } == .tooManyHeaders(limit: 256))
     }
 
+    @Test("header records beyond the parser's scratch space, folded, then edited")
+    func manyHeadersAndEdits() throws {
+        // More lines than the reader keeps on the stack (48): the records spill and are copied.
+        var message = try SIPParser().parse(Self.requestWithHeaders(100))
+        #expect(message.headers.count == 100)
+        #expect(message.headers["X-Filler-92"] == "92")
+        #expect(try message.topVia().branch != nil)
+        #expect(try SIPParser().parse(message.serialized()) == message)
+        // A fold in the last line before the spill point and after it.
+        let folded = request((0..<60).map { "X-Filler-\($0): \($0)" } + ["Subject: a", " b"])
+        #expect(try SIPParser().parse(folded).headers["Subject"] == "a   b")
+        // Edits move the records into the message's own list; the original stays as parsed.
+        let original = message
+        message.headers.append("X-Added", "yes")
+        message.headers.remove(HeaderName("X-Filler-3"))
+        message.headers.set(.maxForwards, "69")
+        #expect(message.headers.count == 100)
+        #expect(message.headers["X-Added"] == "yes" && message.headers["X-Filler-3"] == nil)
+        #expect(try message.maxForwards() == 69)
+        #expect(original.headers.count == 100 && original.headers["X-Filler-3"] == "3")
+        #expect(try original.maxForwards() == 70)
+    }
+
     @Test("a line longer than maxLineLength → lineTooLong")
     func lineLength() throws {
         let limits = SIPParser.Limits(maxLineLength: 100)
