@@ -272,17 +272,19 @@ public struct SIPHeaders: Sendable {
     private mutating func store(_ name: String, _ value: String) -> Field {
         materialize()
         // A name must be a token (RFC 3261 §7.3.1); anything else could end the line early.
-        var validName = name.utf8.filter { ASCII.isToken($0) }
-        if validName.isEmpty { validName = Array("X-Invalid-Header-Name".utf8) }
         // A value must stay on one line: CR and LF would let a caller inject headers.
-        let validValue = value.utf8.map { $0 == ASCII.cr || $0 == ASCII.lf ? ASCII.space : $0 }
-        let needed = validName.count + validValue.count
+        // Both are filtered lazily while they are copied in, without intermediate arrays.
+        let validName = name.utf8.lazy.filter { ASCII.isToken($0) }
+        let validValue = value.utf8.lazy.map { $0 == ASCII.cr || $0 == ASCII.lf ? ASCII.space : $0 }
+        let invalidNameReplacement = "X-Invalid-Header-Name".utf8
+        let needed = Swift.max(name.utf8.count, invalidNameReplacement.count) + value.utf8.count
         // Copy on write: typed values decoded earlier may share the storage.
         if !isKnownUniquelyReferenced(&storage) || storage.capacity < storage.count + needed {
             storage = withBytes { ByteStorage.copying($0, extra: Swift.max(needed, $0.count)) }
         }
         let nameStart = storage.count
         storage.append(validName)
+        if storage.count == nameStart { storage.append(invalidNameReplacement) }
         let nameEnd = storage.count
         storage.append(validValue)
         let known = withBytes { HeaderName.lookupKnown($0, nameStart..<nameEnd) }

@@ -915,3 +915,26 @@ struct ResponseBuildingTests {
         #expect(untagged.reasonPhrase == "Busy Here")
     }
 }
+
+@Suite("Editing headers cannot inject lines")
+struct HeaderInjectionTests {
+    @Test("CR and LF in a value become spaces")
+    func value() {
+        var headers = SIPHeaders()
+        headers.append("Subject", "hello\r\nVia: SIP/2.0/UDP evil.example.com\nx")
+        #expect(headers.count == 1)
+        #expect(headers.first(HeaderName("Subject")) == "hello  Via: SIP/2.0/UDP evil.example.com x")
+        #expect(!headers.contains(.via))
+    }
+
+    @Test("characters a name cannot hold are dropped; a name left empty is replaced")
+    func name() {
+        var headers = SIPHeaders()
+        headers.append("X-Od d:\r\nVia", "1")
+        headers.append(":\r\n ", "2")
+        #expect(headers.all == [SIPHeader(name: "X-OddVia", value: "1"), SIPHeader(name: "X-Invalid-Header-Name", value: "2")])
+        var message = SIPMessage.response(status: 200, headers: headers)
+        message.headers.append(.contentLength, "0")
+        #expect((try? SIPMessage(parsing: message.text))?.headers.count == 3)
+    }
+}
