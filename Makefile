@@ -13,7 +13,8 @@ FUZZ_SECONDS ?= 60
 # What Swift's toolchain needs to build and link on Debian 12, plus what later layers use
 # (pkg-config finds system libraries).
 DEB_PACKAGES := binutils git libc6-dev libcurl4 libedit2 libgcc-12-dev libncurses6 \
-                libstdc++-12-dev libxml2 libz3-dev pkg-config tzdata uuid-dev zlib1g-dev
+                libstdc++-12-dev libxml2 libz3-dev pkg-config tzdata uuid-dev zlib1g-dev \
+                libsndfile1-dev libsoxr-dev libspandsp-dev
 
 .PHONY: deps build run test bench bench-peers fuzz clean
 
