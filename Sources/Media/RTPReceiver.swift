@@ -1,0 +1,193 @@
+import NIOCore
+
+/// Counts of datagrams a receiver dropped, by reason. Nothing dropped is ever an error
+/// to the caller; these feed metrics.
+public struct RTPDropCounters: Sendable, Equatable {
+    /// Shorter than its headers say, or than 12 octets.
+    public var truncated = 0
+    /// Larger than the configured maximum.
+    public var oversized = 0
+    /// Not version 2, bad padding.
+    public var malformed = 0
+    /// A payload type the session did not negotiate.
+    public var unknownPayloadType = 0
+    /// From an address other than the latched (or, before latching, the allowed) one.
+    public var unexpectedSource = 0
+    /// From the latched address but another SSRC while the current one is active.
+    public var unexpectedSSRC = 0
+    /// Arrived above the per-tick rate limit (a flood).
+    public var rateLimited = 0
+
+    /// Total dropped.
+    public var total: Int { truncated + oversized + malformed + unknownPayloadType + unexpectedSource + unexpectedSSRC + rateLimited }
+}
+
+/// The receiving side of one RTP session, sans-IO: validates datagrams, latches to the
+/// address the far end really sends from (symmetric RTP, RFC 4961 §4; "comedia"), keeps
+/// RFC 3550 Appendix A statistics, and reports inactivity.
+public struct RTPReceiver: Sendable {
+    /// Which sources may be latched to before the first packet.
+    public enum LatchPolicy: Sendable, Equatable {
+        /// Latch to the first valid packet from any address (behind NAT the SDP address is
+        /// often private).
+        case anyAddress
+        /// Latch only to packets from the SDP address's host; the port may differ.
+        case sameHost
+        /// Accept only the SDP address and port.
+        case strict
+    }
+
+    /// What the owner should do with a datagram.
+    public enum Outcome: Sendable, Equatable {
+        /// An audio packet in a negotiated codec; the payload is `packet.payloadOffset`,
+        /// `packet.payloadCount` into the datagram.
+        case audio(RTPPacket, AudioCodec)
+        /// A telephone-event packet (RFC 4733).
+        case telephoneEvent(RTPPacket)
+        /// Dropped and counted.
+        case dropped
+    }
+
+    /// Payload types negotiated for audio.
+    public var audioPayloadTypes: [UInt8: AudioCodec]
+    /// The negotiated telephone-event payload type, if any.
+    public var telephoneEventPayloadType: UInt8?
+    /// The address the SDP gave; nil if unknown.
+    public var expectedAddress: SocketAddress?
+    /// Latching policy.
+    public var latchPolicy: LatchPolicy
+    /// Largest datagram accepted (a 20 ms G.711 packet is 172 octets).
+    public var maximumPacketSize: Int
+    /// A latched source silent this long may be replaced by a new one (NAT rebinding).
+    public var relatchAfter: TimeAmount
+    /// No packet for this long, when not on hold, means a dead call.
+    public var inactivityTimeout: TimeAmount
+    /// When true (hold: the far end sends `sendonly`/`inactive`), inactivity is not reported.
+    public var onHold = false {
+        didSet { if !onHold { lastActivity = nil } }
+    }
+
+    /// The address media is latched to, if any; also the address to send to (symmetric RTP).
+    public private(set) var latchedAddress: SocketAddress?
+    /// The SSRC of the current source.
+    public private(set) var remoteSSRC: UInt32?
+    /// RFC 3550 A.1/A.3/A.8 statistics for the current source.
+    public private(set) var statistics: RTPSourceStatistics?
+    /// Dropped datagrams by reason.
+    public private(set) var drops = RTPDropCounters()
+    /// Datagrams accepted.
+    public private(set) var accepted = 0
+    private var lastActivity: NIODeadline?
+    private var lastFromLatched: NIODeadline?
+
+    /// Creates a receiver for the negotiated payload types.
+    public init(
+        audioPayloadTypes: [UInt8: AudioCodec], telephoneEventPayloadType: UInt8? = nil,
+        expectedAddress: SocketAddress? = nil, latchPolicy: LatchPolicy = .anyAddress,
+        maximumPacketSize: Int = 1500, relatchAfter: TimeAmount = .seconds(2), inactivityTimeout: TimeAmount = .seconds(30)
+    ) {
+        self.audioPayloadTypes = audioPayloadTypes
+        self.telephoneEventPayloadType = telephoneEventPayloadType
+        self.expectedAddress = expectedAddress
+        self.latchPolicy = latchPolicy
+        self.maximumPacketSize = maximumPacketSize
+        self.relatchAfter = relatchAfter
+        self.inactivityTimeout = inactivityTimeout
+    }
+
+    private func allowedBeforeLatching(_ source: SocketAddress) -> Bool {
+        switch latchPolicy {
+        case .anyAddress: return true
+        case .sameHost: return expectedAddress.map { $0.ipAddress == source.ipAddress } ?? true
+        case .strict: return expectedAddress.map { $0 == source } ?? true
+        }
+    }
+
+    /// Handles one RTP datagram from `source` arriving at `now`.
+    public mutating func receive(_ bytes: UnsafeRawBufferPointer, from source: SocketAddress, at now: NIODeadline) -> Outcome {
+        guard bytes.count <= maximumPacketSize else {
+            drops.oversized += 1
+            return .dropped
+        }
+        let packet: RTPPacket
+        do {
+            packet = try RTPPacket.parse(bytes)
+        } catch {
+            switch error {
+            case .truncated: drops.truncated += 1
+            default: drops.malformed += 1
+            }
+            return .dropped
+        }
+        let type = packet.header.payloadType
+        let codec = audioPayloadTypes[type]
+        guard codec != nil || type == telephoneEventPayloadType else {
+            drops.unknownPayloadType += 1
+            return .dropped
+        }
+        // RFC 4961 §4 (symmetric RTP): send to where the far end sends from. Latch once,
+        // then ignore other sources unless the latched one has gone quiet.
+        if let latched = latchedAddress, latched != source {
+            let quietEnough = lastFromLatched.map { now - $0 >= relatchAfter } ?? true
+            guard quietEnough, allowedBeforeLatching(source) else {
+                drops.unexpectedSource += 1
+                return .dropped
+            }
+            latchedAddress = source
+            remoteSSRC = nil
+        } else if latchedAddress == nil {
+            guard allowedBeforeLatching(source) else {
+                drops.unexpectedSource += 1
+                return .dropped
+            }
+            latchedAddress = source
+        }
+        if let ssrc = remoteSSRC, ssrc != packet.header.ssrc {
+            // RFC 3550 §8.2: a new SSRC from the same address; accept it once the old one
+            // has been quiet (a re-INVITE or a restart), otherwise drop.
+            let quietEnough = lastFromLatched.map { now - $0 >= relatchAfter } ?? true
+            guard quietEnough else {
+                drops.unexpectedSSRC += 1
+                return .dropped
+            }
+            remoteSSRC = nil
+        }
+        if remoteSSRC == nil {
+            remoteSSRC = packet.header.ssrc
+            statistics = RTPSourceStatistics(firstSequence: packet.header.sequenceNumber)
+        }
+        _ = statistics?.update(sequence: packet.header.sequenceNumber)
+        if codec != nil {
+            let arrival = UInt32(truncatingIfNeeded: now.uptimeNanoseconds / 125_000)  // 8 kHz units
+            statistics?.updateJitter(rtpTimestamp: packet.header.timestamp, arrival: arrival)
+        }
+        lastActivity = now
+        lastFromLatched = now
+        accepted += 1
+        if let codec { return .audio(packet, codec) }
+        return .telephoneEvent(packet)
+    }
+
+    /// Notes RTCP from the far end: it keeps the session alive (RFC 3550 §6.3.5) even when
+    /// no RTP flows.
+    public mutating func noteRTCP(at now: NIODeadline) {
+        lastActivity = now
+    }
+
+    /// Whether the session has been silent for longer than the timeout and is not on hold.
+    /// The clock starts at the first call (or the first packet).
+    public mutating func isInactive(at now: NIODeadline) -> Bool {
+        guard !onHold else { return false }
+        guard let last = lastActivity else {
+            lastActivity = now
+            return false
+        }
+        return now - last >= inactivityTimeout
+    }
+
+    /// A receiver report block for the current source, if there is one.
+    public mutating func reportBlock() -> RTCPReportBlock? {
+        guard let ssrc = remoteSSRC else { return nil }
+        return statistics?.makeReportBlock(ssrc: ssrc)
+    }
+}
