@@ -60,15 +60,17 @@ public enum G711 {
     static func computeULaw(_ sample: Int16) -> UInt8 {
         // G.711 µ-law: magnitude in 14 bits, clipped to 8159, biased by 33, segment found,
         // four quantisation bits; the whole code is inverted on the line.
+        // Negative values are one's complemented (~x), as in the ITU-T G.191 reference
+        // (STL g711.c), so −1 encodes as the negative zero 0x7F.
         var magnitude = Int(sample) >> 2
         let mask: Int
         if magnitude < 0 {
-            magnitude = -magnitude
+            magnitude = ~magnitude
             mask = 0x7F
         } else {
             mask = 0xFF
         }
-        magnitude = min(magnitude, 8159) + 33
+        magnitude = min(magnitude, 8158) + 33
         let seg = segment(magnitude, ends: ulawSegmentEnds)
         if seg >= 8 { return UInt8(0x7F ^ mask) }
         let code = (seg << 4) | ((magnitude >> (seg + 1)) & 0x0F)
