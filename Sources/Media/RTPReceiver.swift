@@ -63,9 +63,7 @@ public struct RTPReceiver: Sendable {
     /// No packet for this long, when not on hold, means a dead call.
     public var inactivityTimeout: TimeAmount
     /// When true (hold: the far end sends `sendonly`/`inactive`), inactivity is not reported.
-    public var onHold = false {
-        didSet { if !onHold { lastActivity = nil } }
-    }
+    public private(set) var onHold = false
 
     /// The address media is latched to, if any; also the address to send to (symmetric RTP).
     public private(set) var latchedAddress: SocketAddress?
@@ -174,14 +172,21 @@ public struct RTPReceiver: Sendable {
         lastActivity = now
     }
 
+    /// Starts the inactivity clock (at session start: a far end that never sends is dead too).
+    public mutating func armInactivityTimer(at now: NIODeadline) {
+        lastActivity = now
+    }
+
+    /// Puts the session on hold or takes it off (RFC 3264 §8.4 `sendonly`/`inactive` from
+    /// the far end): no inactivity while held, and the clock restarts on resuming.
+    public mutating func setOnHold(_ hold: Bool, at now: NIODeadline) {
+        onHold = hold
+        lastActivity = now
+    }
+
     /// Whether the session has been silent for longer than the timeout and is not on hold.
-    /// The clock starts at the first call (or the first packet).
-    public mutating func isInactive(at now: NIODeadline) -> Bool {
-        guard !onHold else { return false }
-        guard let last = lastActivity else {
-            lastActivity = now
-            return false
-        }
+    public func isInactive(at now: NIODeadline) -> Bool {
+        guard !onHold, let last = lastActivity else { return false }
         return now - last >= inactivityTimeout
     }
 
