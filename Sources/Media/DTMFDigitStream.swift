@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a key press came from.
 public enum DTMFSource: Sendable, Hashable {
     /// RTP telephone-events (RFC 4733).
@@ -89,7 +91,7 @@ public enum DTMFInfoBody {
         case "application/dtmf-relay":
             var digit: DTMFDigit?
             var duration: Int?
-            for line in body.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            for line in body.split(whereSeparator: \.isNewline) {
                 let parts = line.split(separator: "=", maxSplits: 1)
                 guard parts.count == 2 else { continue }
                 let key = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
@@ -112,20 +114,3 @@ public enum DTMFInfoBody {
     }
 }
 
-extension Character {
-    fileprivate var isInlineWhitespace: Bool { self == " " || self == "\t" }
-}
-
-extension StringProtocol {
-    fileprivate func trimmingCharacters(in set: TrimSet) -> String {
-        let isTrimmed: (Character) -> Bool = set == .whitespaces ? { $0.isInlineWhitespace } : { $0.isWhitespace }
-        var slice = Substring(self)
-        while let first = slice.first, isTrimmed(first) { slice.removeFirst() }
-        while let last = slice.last, isTrimmed(last) { slice.removeLast() }
-        return String(slice)
-    }
-}
-
-private enum TrimSet {
-    case whitespaces, whitespacesAndNewlines
-}
