@@ -32,6 +32,7 @@ let package = Package(
             dependencies: [
                 "SDP", "CSndFile", "CSoxr", "CSpanDSP",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

@@ -1,0 +1,219 @@
+import NIOCore
+
+/// One call leg's media, sans-IO: what it plays (the player), the RTP stream it sends, and
+/// what it does with what it receives (DTMF three ways, audio for the recorder).
+///
+/// The ``MediaClock`` of the channel's event loop calls ``produceFrame(_:)`` every 20 ms;
+/// the network edge calls ``receive(_:from:at:)`` per datagram. Both run on the one loop
+/// that owns the call, so nothing here is locked.
+public final class MediaChannel {
+    /// Identifies the channel on its clock.
+    public let id: Int
+    /// The codec sent and expected.
+    public let codec: AudioCodec
+    /// The payload type the codec was negotiated as.
+    public let payloadType: UInt8
+    /// The telephone-event payload type, if negotiated (RFC 4733 §7.1.1).
+    public let telephoneEventPayloadType: UInt8?
+    /// Where to send: the SDP address until the receiver latches, then the latched one.
+    public var remoteAddress: SocketAddress?
+    /// The RTP sending state.
+    public private(set) var sender: RTPSender
+    /// The RTP receiving state.
+    public var receiver: RTPReceiver
+    /// Keys to send as RFC 4733 events.
+    public private(set) var dtmfSender: DTMFEventSender
+    /// Keys received, from every path.
+    public var digits = DTMFDigitStream()
+    /// When true, ticks without a prompt send encoded silence (keeps NAT bindings and the
+    /// far end's latching alive); when false nothing is sent and the next audio packet
+    /// carries the marker bit.
+    public var sendsSilenceWhenIdle: Bool
+    /// Called with each received audio frame's decoded PCM (the recorder hooks in here).
+    public var onAudio: ((_ samples: [Int16]) -> Void)?
+    /// When the RFC 4733 path is absent, keys are detected in the audio.
+    public private(set) var toneDetector: DTMFToneDetector?
+
+    private var playlist: [PlayItem] = []
+    private var itemIndex = 0
+    private var frameInItem = 0
+    private var interruptible = false
+    private let silenceFrame: [UInt8]
+    private let decoder: AudioDecoder
+    private var eventReceiver = DTMFEventReceiver()
+    private var elapsedTicks: Int64 = 0
+
+    /// Creates a channel. `sender` supplies SSRC and initial sequence/timestamp (random in
+    /// production, fixed in tests).
+    public init(id: Int, codec: AudioCodec, payloadType: UInt8? = nil, telephoneEventPayloadType: UInt8? = nil,
+                remoteAddress: SocketAddress? = nil, sender: RTPSender, sendsSilenceWhenIdle: Bool = true) {
+        self.id = id
+        self.codec = codec
+        self.payloadType = payloadType ?? codec.staticPayloadType
+        self.telephoneEventPayloadType = telephoneEventPayloadType
+        self.remoteAddress = remoteAddress
+        self.sender = sender
+        self.sendsSilenceWhenIdle = sendsSilenceWhenIdle
+        self.dtmfSender = DTMFEventSender(unitsPerTick: codec.timestampIncrement())
+        self.receiver = RTPReceiver(audioPayloadTypes: [payloadType ?? codec.staticPayloadType: codec],
+                                    telephoneEventPayloadType: telephoneEventPayloadType, expectedAddress: remoteAddress)
+        self.silenceFrame = AudioEncoder(codec: codec).encode([Int16](repeating: 0, count: codec.samplesPerFrame()))
+        self.decoder = AudioDecoder(codec: codec)
+        self.toneDetector = telephoneEventPayloadType == nil ? DTMFToneDetector(sampleRate: codec.sampleRate) : nil
+    }
+
+    // MARK: Player
+
+    /// Replaces what is playing with `items`. With `bargeIn`, a key stops it.
+    public func play(_ items: [PlayItem], bargeIn: Bool = false) {
+        playlist = items
+        itemIndex = 0
+        frameInItem = 0
+        interruptible = bargeIn
+    }
+
+    /// Stops playing (the channel sends silence or nothing).
+    public func stopPlayback() {
+        playlist = []
+        itemIndex = 0
+        frameInItem = 0
+    }
+
+    /// Whether a play list is running.
+    public var isPlaying: Bool { itemIndex < playlist.count }
+
+    /// Queues a key to send as RFC 4733 events (audio pauses meanwhile). Ignored when
+    /// telephone-event was not negotiated.
+    public func sendDigit(_ digit: DTMFDigit, milliseconds: Int = 100) {
+        guard telephoneEventPayloadType != nil else { return }
+        dtmfSender.send(digit, durationUnits: UInt32(max(milliseconds, 20) * codec.rtpClockRate / 1000))
+    }
+
+    /// Produces this tick's packet, if any, handing header and payload to `send`; returns
+    /// an event when the play list ended on this tick. Always advances the RTP clock.
+    public func produceFrame(_ send: (RTPHeader, UnsafeRawBufferPointer) -> Void) -> MediaEvent? {
+        defer {
+            sender.advance(by: codec.timestampIncrement())
+            elapsedTicks += 1
+        }
+        if let eventPayloadType = telephoneEventPayloadType, dtmfSender.isBusy {
+            // RFC 4733 §2.5.1: events replace audio while they last.
+            for packet in dtmfSender.tick(timestamp: sender.timestamp) {
+                let header = sender.eventHeader(payloadType: eventPayloadType, timestamp: packet.timestamp, marker: packet.marker, payloadCount: 4)
+                packet.event.bytes.withUnsafeBytes { send(header, $0) }
+            }
+            _ = advancePlaylist()
+            return finishedEvent()
+        }
+        if let frame = currentFrame() {
+            let (prompt, index) = frame
+            prompt.withFrame(index, codec: codec) { payload in
+                send(sender.audioHeader(payloadType: payloadType, payloadCount: payload.count), payload)
+            }
+            _ = advancePlaylist()
+            return finishedEvent()
+        }
+        if isPlaying {
+            // Silence inside a play list: sent as audio (no new talkspurt after it).
+            silenceFrame.withUnsafeBytes { send(sender.audioHeader(payloadType: payloadType, payloadCount: $0.count), $0) }
+            _ = advancePlaylist()
+            return finishedEvent()
+        }
+        if sendsSilenceWhenIdle {
+            silenceFrame.withUnsafeBytes { send(sender.audioHeader(payloadType: payloadType, payloadCount: $0.count), $0) }
+        } else {
+            sender.skipTick()
+        }
+        return nil
+    }
+
+    private var finishedPending = false
+
+    private func finishedEvent() -> MediaEvent? {
+        guard finishedPending else { return nil }
+        finishedPending = false
+        return .playbackFinished(channel: id)
+    }
+
+    /// The prompt frame due now, or nil for silence / nothing.
+    private func currentFrame() -> (Prompt, Int)? {
+        guard itemIndex < playlist.count else { return nil }
+        switch playlist[itemIndex] {
+        case .prompt(let prompt): return (prompt, frameInItem)
+        case .looping(let prompt, _): return (prompt, frameInItem % prompt.frameCount)
+        case .silence: return nil
+        }
+    }
+
+    private func framesIn(_ item: PlayItem) -> Int {
+        switch item {
+        case .prompt(let prompt): prompt.frameCount
+        case .silence(let ms), .looping(_, let ms): (max(ms, 0) + Prompt.frameMilliseconds - 1) / Prompt.frameMilliseconds
+        }
+    }
+
+    private func advancePlaylist() -> Bool {
+        guard itemIndex < playlist.count else { return false }
+        frameInItem += 1
+        while itemIndex < playlist.count, frameInItem >= framesIn(playlist[itemIndex]) {
+            itemIndex += 1
+            frameInItem = 0
+        }
+        if itemIndex >= playlist.count {
+            playlist = []
+            itemIndex = 0
+            finishedPending = true
+        }
+        return true
+    }
+
+    // MARK: Receiving
+
+    /// Milliseconds since the channel started ticking.
+    public var elapsedMilliseconds: Int64 { elapsedTicks * Int64(Prompt.frameMilliseconds) }
+
+    /// Handles one datagram. Returns key and barge-in events.
+    public func receive(_ bytes: UnsafeRawBufferPointer, from source: SocketAddress, at now: NIODeadline) -> [MediaEvent] {
+        let outcome = receiver.receive(bytes, from: source, at: now)
+        var keys: [(DTMFDigit, DTMFSource)] = []
+        switch outcome {
+        case .dropped:
+            return []
+        case .audio(let packet, _):
+            if remoteAddress != receiver.latchedAddress { remoteAddress = receiver.latchedAddress }
+            guard onAudio != nil || toneDetector != nil else { return [] }
+            var samples: [Int16] = []
+            decoder.decode(UnsafeRawBufferPointer(rebasing: bytes[packet.payloadOffset..<(packet.payloadOffset + packet.payloadCount)]), appendingTo: &samples)
+            onAudio?(samples)
+            if toneDetector != nil {
+                for digit in samples.withUnsafeBufferPointer({ toneDetector?.process($0) ?? [] }) { keys.append((digit, .inBand)) }
+            }
+        case .telephoneEvent(let packet):
+            if remoteAddress != receiver.latchedAddress { remoteAddress = receiver.latchedAddress }
+            let payload = UnsafeRawBufferPointer(rebasing: bytes[packet.payloadOffset..<(packet.payloadOffset + packet.payloadCount)])
+            guard let event = TelephoneEvent(payload: payload) else { return [] }
+            let arrival = UInt32(truncatingIfNeeded: now.uptimeNanoseconds / 125_000)
+            for report in eventReceiver.receive(event, timestamp: packet.header.timestamp, arrival: arrival) {
+                if case .began(let digit, _) = report { keys.append((digit, .rtpEvent)) }
+            }
+        }
+        return keys.flatMap { offerDigit($0.0, from: $0.1) }
+    }
+
+    /// Feeds a key from SIP INFO (the SIP core parsed it with ``DTMFInfoBody``).
+    public func receiveInfoDigit(_ digit: DTMFDigit) -> [MediaEvent] {
+        offerDigit(digit, from: .sipInfo)
+    }
+
+    private func offerDigit(_ digit: DTMFDigit, from source: DTMFSource) -> [MediaEvent] {
+        guard digits.offer(digit, from: source, atMilliseconds: elapsedMilliseconds),
+              let press = digits.queued.last else { return [] }
+        var events: [MediaEvent] = [.digit(channel: id, press)]
+        if interruptible, isPlaying {
+            // Barge-in: the key stops the prompt at once.
+            stopPlayback()
+            events.append(.playbackInterrupted(channel: id, digit: digit))
+        }
+        return events
+    }
+}

@@ -1,0 +1,202 @@
+import NIOCore
+import NIOPosix
+
+/// Runs a ``MediaClock`` on a NIO event loop and connects its channels to UDP sockets.
+///
+/// One task is scheduled per tick for the whole loop (not per channel). In each tick every
+/// channel's packet is written to its socket and each socket written to is flushed once;
+/// on a shared port that is one flush for all channels, which NIO turns into `sendmmsg`
+/// batches. Received datagrams go to the channel that owns the socket, or on the shared
+/// port to the channel whose remote address (or, before latching, SSRC) matches.
+///
+/// Confined to its event loop: create it, and call everything, on that loop.
+public final class MediaLoopDriver {
+    /// The loop everything runs on.
+    public let eventLoop: any EventLoop
+    /// The sans-IO clock.
+    public let clock: MediaClock
+    /// Called with the events of each tick and of received packets.
+    public var onEvents: (([MediaEvent]) -> Void)?
+    /// Called after each tick's flush with the tick's deadline, the time the flush ended,
+    /// and the packets written (for lateness figures).
+    public var onTick: ((_ deadline: NIODeadline, _ flushed: NIODeadline, _ packets: Int) -> Void)?
+    /// Datagrams on the shared port that matched no channel.
+    public private(set) var unmatchedDatagrams = 0
+
+    private var ownSockets: [Int: any Channel] = [:]
+    private var sharedPort: (any Channel)?
+    private var byAddress: [SocketAddress: Int] = [:]
+    private var bySSRC: [UInt32: Int] = [:]
+    private var dirty: [ObjectIdentifier: any Channel] = [:]
+    private var scheduled: Scheduled<Void>?
+    private var packetsThisTick = 0
+    private let allocator = ByteBufferAllocator()
+
+    /// Creates a driver whose clock starts at the next 20 ms from now.
+    public init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+        self.clock = MediaClock(start: .now() + .milliseconds(20))
+    }
+
+    // MARK: Sockets
+
+    /// Binds a UDP socket on this loop (port 0 picks a free one) whose datagrams come back
+    /// to `handler` on the loop.
+    static func bind(host: String, port: Int, on eventLoop: any EventLoop,
+                     handler: @escaping @Sendable (AddressedEnvelope<ByteBuffer>) -> Void) -> EventLoopFuture<any Channel> {
+        DatagramBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.datagramVectorReadMessageCount, value: 32)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(DatagramDelivery(deliver: handler))
+                }
+            }
+            .bind(host: host, port: port)
+    }
+
+    /// Opens the shared media port: every channel added with `ownSocket: nil` sends from it.
+    public func openSharedPort(host: String = "0.0.0.0", port: Int = 0) -> EventLoopFuture<SocketAddress?> {
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        return Self.bind(host: host, port: port, on: eventLoop) { envelope in
+            bound.value.receiveShared(envelope)
+        }.map { channel in
+            bound.value.sharedPort = channel
+            return channel.localAddress
+        }
+    }
+
+    /// Opens a socket for one channel (one RTP port per call).
+    public func openSocket(for channelID: Int, host: String = "0.0.0.0", port: Int = 0) -> EventLoopFuture<SocketAddress?> {
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        return Self.bind(host: host, port: port, on: eventLoop) { envelope in
+            bound.value.receive(envelope, channelID: channelID)
+        }.map { channel in
+            bound.value.ownSockets[channelID] = channel
+            return channel.localAddress
+        }
+    }
+
+    // MARK: Channels
+
+    /// Adds a channel to the clock. Its remote address (and SSRC once known) route shared-port
+    /// datagrams to it.
+    public func add(_ channel: MediaChannel) {
+        clock.add(channel)
+        if let address = channel.remoteAddress { byAddress[address] = channel.id }
+    }
+
+    /// Removes a channel and closes its own socket, if any.
+    public func remove(id: Int) {
+        if let channel = clock.channel(id) {
+            if let address = channel.remoteAddress { byAddress[address] = nil }
+            if let address = channel.receiver.latchedAddress { byAddress[address] = nil }
+            if let ssrc = channel.receiver.remoteSSRC { bySSRC[ssrc] = nil }
+        }
+        clock.remove(id: id)
+        ownSockets.removeValue(forKey: id)?.close(promise: nil)
+    }
+
+    // MARK: Ticking
+
+    /// Starts ticking.
+    public func start() {
+        scheduleNext()
+    }
+
+    /// Stops ticking and closes every socket.
+    public func stop() {
+        scheduled?.cancel()
+        scheduled = nil
+        for socket in ownSockets.values { socket.close(promise: nil) }
+        ownSockets = [:]
+        sharedPort?.close(promise: nil)
+        sharedPort = nil
+    }
+
+    private func scheduleNext() {
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        scheduled = eventLoop.scheduleTask(deadline: clock.nextTick) {
+            bound.value.tick()
+        }
+    }
+
+    private func tick() {
+        let result = clock.advance(to: .now(), send: { channel, header, payload in
+            self.write(channel: channel, header: header, payload: payload)
+        }, flush: {
+            self.flushDirty()
+        })
+        if !result.events.isEmpty { onEvents?(result.events) }
+        scheduleNext()
+    }
+
+    private func write(channel: MediaChannel, header: RTPHeader, payload: UnsafeRawBufferPointer) {
+        guard let remote = channel.remoteAddress, let socket = ownSockets[channel.id] ?? sharedPort else { return }
+        var buffer = allocator.buffer(capacity: header.encodedLength + payload.count)
+        header.write(into: &buffer)
+        buffer.writeBytes(payload)
+        socket.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+        dirty[ObjectIdentifier(socket)] = socket
+        packetsThisTick += 1
+    }
+
+    private func flushDirty() {
+        for socket in dirty.values { socket.flush() }
+        dirty.removeAll(keepingCapacity: true)
+        onTick?(clock.nextTick, .now(), packetsThisTick)
+        packetsThisTick = 0
+    }
+
+    // MARK: Receiving
+
+    private func receive(_ envelope: AddressedEnvelope<ByteBuffer>, channelID: Int) {
+        guard let channel = clock.channel(channelID) else { return }
+        deliver(envelope, to: channel)
+    }
+
+    private func receiveShared(_ envelope: AddressedEnvelope<ByteBuffer>) {
+        var id = byAddress[envelope.remoteAddress]
+        if id == nil {
+            // A source not seen yet: route by SSRC (RFC 3550 §8) if a channel knows it.
+            let ssrc: UInt32? = envelope.data.withUnsafeReadableBytes { raw in
+                raw.count >= 12 ? raw.readBigEndianUInt32(at: 8) : nil
+            }
+            id = ssrc.flatMap { bySSRC[$0] }
+        }
+        guard let id, let channel = clock.channel(id) else {
+            unmatchedDatagrams += 1
+            return
+        }
+        deliver(envelope, to: channel)
+        if let latched = channel.receiver.latchedAddress, byAddress[latched] == nil { byAddress[latched] = id }
+        if let ssrc = channel.receiver.remoteSSRC, bySSRC[ssrc] == nil { bySSRC[ssrc] = id }
+    }
+
+    private func deliver(_ envelope: AddressedEnvelope<ByteBuffer>, to channel: MediaChannel) {
+        let now = NIODeadline.now()
+        let events = envelope.data.withUnsafeReadableBytes { raw -> [MediaEvent] in
+            if RTPPacket.looksLikeRTCP(raw) {
+                channel.receiver.noteRTCP(at: now)
+                return []
+            }
+            return channel.receive(raw, from: envelope.remoteAddress, at: now)
+        }
+        if !events.isEmpty { onEvents?(events) }
+    }
+}
+
+/// Hands each received datagram to a closure.
+final class DatagramDelivery: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    let deliver: @Sendable (AddressedEnvelope<ByteBuffer>) -> Void
+
+    init(deliver: @escaping @Sendable (AddressedEnvelope<ByteBuffer>) -> Void) {
+        self.deliver = deliver
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        deliver(unwrapInboundIn(data))
+    }
+}

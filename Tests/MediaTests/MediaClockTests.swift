@@ -1,0 +1,167 @@
+import NIOCore
+import Testing
+@testable import Media
+
+/// A recorded packet: header, payload, tick.
+struct SentPacket {
+    var header: RTPHeader
+    var payload: [UInt8]
+    var tick: Int64
+}
+
+@Suite("Media clock and player (virtual time)")
+struct MediaClockTests {
+    static let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
+    static func at(ms: Int64) -> NIODeadline { start + .milliseconds(ms) }
+    static let prompt = Tones.tone(name: "t", frequencies: [800], milliseconds: 60)  // 3 frames
+
+    func run(_ clock: MediaClock, untilMs: Int64, into sent: inout [SentPacket], events: inout [MediaEvent]) {
+        var collected: [SentPacket] = []
+        var ms: Int64 = 0
+        while ms <= untilMs {
+            let ticks = clock.ticks
+            let result = clock.advance(to: Self.at(ms: ms)) { _, header, payload in
+                collected.append(SentPacket(header: header, payload: Array(payload), tick: ticks))
+            }
+            events += result.events
+            ms += 20
+        }
+        sent += collected
+    }
+
+    func channel(id: Int = 1, codec: AudioCodec = .pcmu, silence: Bool = true, events: UInt8? = 101) -> MediaChannel {
+        MediaChannel(id: id, codec: codec, telephoneEventPayloadType: events,
+                     remoteAddress: try? SocketAddress(ipAddress: "127.0.0.1", port: 4000),
+                     sender: RTPSender(ssrc: 0xABCD, initialSequenceNumber: 65533, initialTimestamp: 1000),
+                     sendsSilenceWhenIdle: silence)
+    }
+
+    @Test("one packet per tick: sequence +1, timestamp +160, one SSRC across prompts and silence")
+    func continuity() {
+        let clock = MediaClock(start: Self.start)
+        let ch = channel()
+        clock.add(ch)
+        ch.play([.prompt(Self.prompt), .silence(milliseconds: 40), .prompt(Self.prompt)])
+        var sent: [SentPacket] = [], events: [MediaEvent] = []
+        run(clock, untilMs: 200, into: &sent, events: &events)
+        #expect(sent.count == 11)
+        for (i, packet) in sent.enumerated() {
+            #expect(packet.header.sequenceNumber == UInt16(truncatingIfNeeded: 65533 + i))
+            #expect(packet.header.timestamp == 1000 + UInt32(160 * i))
+            #expect(packet.header.ssrc == 0xABCD && packet.header.payloadType == 0)
+            #expect(packet.payload.count == 160)
+        }
+        #expect(sent.map(\.header.marker) == [true] + Array(repeating: false, count: 10))
+        // Frames 0–2 the prompt, 3–4 silence, 5–7 the prompt again, then idle silence.
+        let promptFrames = (0..<3).map { i in Self.prompt.withFrame(i, codec: .pcmu) { Array($0) } }
+        #expect(Array(sent[0..<3].map(\.payload)) == promptFrames)
+        #expect(sent[3].payload.allSatisfy { $0 == 0xFF } && sent[4].payload.allSatisfy { $0 == 0xFF })
+        #expect(Array(sent[5..<8].map(\.payload)) == promptFrames)
+        #expect(events == [.playbackFinished(channel: 1)])
+        #expect(!ch.isPlaying)
+    }
+
+    @Test("without idle silence: nothing sent between play lists, marker on the next talkspurt, timestamp kept in step")
+    func talkspurts() {
+        let clock = MediaClock(start: Self.start)
+        let ch = channel(silence: false)
+        clock.add(ch)
+        var sent: [SentPacket] = [], events: [MediaEvent] = []
+        run(clock, untilMs: 40, into: &sent, events: &events)  // 3 idle ticks
+        #expect(sent.isEmpty)
+        ch.play([.prompt(Self.prompt)])
+        run(clock, untilMs: 100, into: &sent, events: &events)
+        #expect(sent.count == 3)
+        #expect(sent.map(\.header.marker) == [true, false, false])
+        #expect(sent[0].header.timestamp == 1000 + 3 * 160)
+        #expect(sent[0].header.sequenceNumber == 65533)
+    }
+
+    @Test("catching up: at most three ticks at once, the rest skipped with timestamps still advancing")
+    func catchUp() {
+        let clock = MediaClock(start: Self.start)
+        let ch = channel()
+        clock.add(ch)
+        var sent: [SentPacket] = []
+        let result = clock.advance(to: Self.at(ms: 100)) { _, header, payload in sent.append(SentPacket(header: header, payload: Array(payload), tick: 0)) }
+        #expect(sent.count == 3)
+        #expect(result.tickDeadlines == [Self.at(ms: 0), Self.at(ms: 20), Self.at(ms: 40)])
+        #expect(clock.skippedTicks == 3 && clock.ticks == 6)
+        #expect(clock.nextTick == Self.at(ms: 120))
+        _ = clock.advance(to: Self.at(ms: 120)) { _, header, payload in sent.append(SentPacket(header: header, payload: Array(payload), tick: 0)) }
+        #expect(sent.last?.header.timestamp == UInt32(1000 + 6 * 160))
+    }
+
+    @Test("looping ringback for a time, then finished; G.722 advances 160 timestamp units per 20 ms")
+    func loopingAndG722() {
+        let clock = MediaClock(start: Self.start)
+        let ch = channel(codec: .g722)
+        clock.add(ch)
+        ch.play([.looping(Self.prompt, milliseconds: 140)])
+        var sent: [SentPacket] = [], events: [MediaEvent] = []
+        run(clock, untilMs: 200, into: &sent, events: &events)
+        #expect(sent.allSatisfy { $0.header.payloadType == 9 && $0.payload.count == 160 })
+        #expect(sent[1].header.timestamp &- sent[0].header.timestamp == 160)
+        let frames = (0..<3).map { i in Self.prompt.withFrame(i, codec: .g722) { Array($0) } }
+        #expect(Array(sent[0..<7].map(\.payload)) == frames + frames + [frames[0]])
+        #expect(events == [.playbackFinished(channel: 1)])
+    }
+
+    @Test("barge-in: an RFC 4733 key stops an interruptible play list; without barge-in it plays on")
+    func bargeIn() {
+        let clock = MediaClock(start: Self.start)
+        let ch = channel()
+        clock.add(ch)
+        let far = try! SocketAddress(ipAddress: "127.0.0.1", port: 4000)
+        func key(_ digit: DTMFDigit, ts: UInt32, seq: UInt16) -> [MediaEvent] {
+            let bytes = RTPPacket.serialize(header: RTPHeader(marker: true, payloadType: 101, sequenceNumber: seq, timestamp: ts, ssrc: 77),
+                                            payload: TelephoneEvent(event: digit.rawValue, duration: 160).bytes)
+            return bytes.withUnsafeBytes { ch.receive($0, from: far, at: Self.at(ms: 30)) }
+        }
+        ch.play([.prompt(Self.prompt), .prompt(Self.prompt)], bargeIn: false)
+        var sent: [SentPacket] = [], events: [MediaEvent] = []
+        run(clock, untilMs: 20, into: &sent, events: &events)
+        let first = key(.d3, ts: 100, seq: 1)
+        #expect(first.count == 1)
+        #expect(ch.isPlaying)
+        ch.play([.prompt(Self.prompt), .prompt(Self.prompt)], bargeIn: true)
+        let second = key(.d4, ts: 900, seq: 2)
+        #expect(second.last == .playbackInterrupted(channel: 1, digit: .d4))
+        #expect(!ch.isPlaying)
+        #expect(ch.digits.drain().map(\.digit) == [.d3, .d4])
+        // Keys from SIP INFO reach the same stream.
+        _ = ch.receiveInfoDigit(.pound)
+        #expect(ch.digits.next()?.source == .sipInfo)
+    }
+
+    @Test("sending a key: RFC 4733 packets replace audio, same SSRC, sequence continues, then audio resumes with a marker")
+    func sendingDigits() {
+        let clock = MediaClock(start: Self.start)
+        let ch = channel()
+        clock.add(ch)
+        ch.sendDigit(.d9, milliseconds: 60)
+        var sent: [SentPacket] = [], events: [MediaEvent] = []
+        run(clock, untilMs: 140, into: &sent, events: &events)
+        #expect(sent.map(\.header.payloadType) == [101, 101, 101, 101, 101, 0, 0, 0])
+        #expect(sent[0..<5].allSatisfy { $0.header.timestamp == 1000 })
+        #expect(sent.map(\.header.marker) == [true, false, false, false, false, true, false, false])
+        #expect(sent[5].header.timestamp == 1000 + 5 * 160)
+        #expect(sent.enumerated().allSatisfy { $0.element.header.sequenceNumber == UInt16(truncatingIfNeeded: 65533 + $0.offset) })
+    }
+
+    @Test("in-band keys reach the stream when telephone-event was not negotiated")
+    func inBand() {
+        let ch = channel(events: nil)
+        let far = try! SocketAddress(ipAddress: "127.0.0.1", port: 4000)
+        let tone = Signals.pcm(Signals.tones([(852, -10), (1477, -10)], milliseconds: 100) + [Double](repeating: 0, count: 800))
+        let encoder = AudioEncoder(codec: .pcmu)
+        var keys: [MediaEvent] = []
+        for (i, start) in stride(from: 0, to: tone.count, by: 160).enumerated() {
+            let payload = encoder.encode(Array(tone[start..<min(start + 160, tone.count)]))
+            let bytes = RTPPacket.serialize(header: RTPHeader(payloadType: 0, sequenceNumber: UInt16(i), timestamp: UInt32(i * 160), ssrc: 5), payload: payload)
+            keys += bytes.withUnsafeBytes { ch.receive($0, from: far, at: Self.at(ms: Int64(i * 20))) }
+        }
+        #expect(keys.count == 1)
+        #expect(ch.digits.next()?.digit == .d9)
+    }
+}
