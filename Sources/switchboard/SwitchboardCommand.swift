@@ -16,6 +16,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the speed of Switchboard's hot paths.",
-        subcommands: [BenchParseCommand.self]
+        subcommands: [BenchParseCommand.self, BenchMediaCommand.self]
     )
 }
