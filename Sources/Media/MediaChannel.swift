@@ -3,7 +3,7 @@ import NIOCore
 /// One call leg's media, sans-IO: what it plays (the player), the RTP stream it sends, and
 /// what it does with what it receives (DTMF three ways, audio for the recorder).
 ///
-/// The ``MediaClock`` of the channel's event loop calls ``produceFrame(_:)`` every 20 ms;
+/// The ``MediaClock`` of the channel's event loop calls ``tick(_:)`` every 20 ms;
 /// the network edge calls ``receive(_:from:at:)`` per datagram. Both run on the one loop
 /// that owns the call, so nothing here is locked.
 public final class MediaChannel {
@@ -41,6 +41,13 @@ public final class MediaChannel {
     private let silenceFrame: [UInt8]
     private let decoder: AudioDecoder
     private var eventReceiver = DTMFEventReceiver()
+    /// Received audio waits here and is decoded on the clock's ticks, in order.
+    public private(set) var inboundBuffer = JitterBuffer<[UInt8]>(depth: 3)
+    private var reportedInactive = false
+    /// Also the RTCP destination: RTCP goes to the RTP port + 1 unless multiplexed (RFC 5761).
+    public var rtcpMultiplexed = false
+    /// The CNAME sent in RTCP SDES (RFC 3550 §6.5.1).
+    public var cname = "switchboard"
     private var elapsedTicks: Int64 = 0
 
     /// Creates a channel. `sender` supplies SSRC and initial sequence/timestamp (random in
@@ -89,12 +96,84 @@ public final class MediaChannel {
         dtmfSender.send(digit, durationUnits: UInt32(max(milliseconds, 20) * codec.rtpClockRate / 1000))
     }
 
-    /// Produces this tick's packet, if any, handing header and payload to `send`; returns
-    /// an event when the play list ended on this tick. Always advances the RTP clock.
-    public func produceFrame(_ send: (RTPHeader, UnsafeRawBufferPointer) -> Void) -> MediaEvent? {
+    /// True while a ``MediaRelay`` carries this channel's media: the player sends nothing
+    /// (but the RTP clock runs on, so the stream continues seamlessly when detached).
+    public var isRelayed = false
+
+    /// Makes the header for a relayed packet on this channel's stream (same SSRC, next
+    /// sequence number).
+    public func relayedHeader(payloadType: UInt8, timestamp: UInt32, marker: Bool, payloadCount: Int) -> RTPHeader {
+        sender.relayedHeader(payloadType: payloadType, timestamp: timestamp, marker: marker, payloadCount: payloadCount)
+    }
+
+    /// Runs one tick: consumes one received frame from the jitter buffer (tone detection,
+    /// the recorder hook), then produces this tick's packet, if any, handing header and
+    /// payload to `send`. Returns events (keys detected, play list ended). Always advances
+    /// the RTP clock.
+    public func tick(_ send: (RTPHeader, UnsafeRawBufferPointer) -> Void) -> [MediaEvent] {
+        var events = consumeInbound()
+        if let event = produceFrame(send) { events.append(event) }
+        return events
+    }
+
+    /// Decodes the received frame due now, if any.
+    private func consumeInbound() -> [MediaEvent] {
+        guard onAudio != nil || toneDetector != nil else { return [] }
+        switch inboundBuffer.pop() {
+        case .waiting:
+            return []
+        case .missing:
+            // Lost: the recorder gets silence (keeps its timing), the detector nothing.
+            onAudio?([Int16](repeating: 0, count: codec.samplesPerFrame()))
+            return []
+        case .frame(let payload):
+            var samples: [Int16] = []
+            payload.withUnsafeBytes { decoder.decode($0, appendingTo: &samples) }
+            onAudio?(samples)
+            guard toneDetector != nil else { return [] }
+            let digits = samples.withUnsafeBufferPointer { toneDetector?.process($0) ?? [] }
+            return digits.flatMap { offerDigit($0, from: .inBand) }
+        }
+    }
+
+    /// Reports a dead call once: no RTP/RTCP for the receiver's timeout, not on hold.
+    public func checkInactivity(at now: NIODeadline) -> MediaEvent? {
+        guard !reportedInactive, receiver.isInactive(at: now) else { return nil }
+        reportedInactive = true
+        return .inactive(channel: id)
+    }
+
+    /// An RTCP compound for this channel (RFC 3550 §6.1): SR if we have sent, else RR, with
+    /// a report block on the far end's source, and SDES CNAME; with `bye`, a BYE too.
+    public func rtcpCompound(unixNanoseconds: Int64, bye: Bool = false) -> [UInt8] {
+        var packets: [RTCPPacket] = []
+        let blocks = receiver.reportBlock().map { [$0] } ?? []
+        if sender.packetCount > 0 {
+            packets.append(sender.senderReport(ntpTimestamp: NTPTime.timestamp(unixNanoseconds: unixNanoseconds), reports: blocks))
+        } else {
+            packets.append(.receiverReport(ssrc: sender.ssrc, reports: blocks))
+        }
+        packets.append(.sourceDescription(cnames: [sender.ssrc: cname]))
+        if bye { packets.append(.bye(ssrcs: [sender.ssrc], reason: nil)) }
+        return RTCPPacket.serializeCompound(packets)
+    }
+
+    /// Where RTCP goes: the RTP address, port + 1 unless multiplexed.
+    public var rtcpAddress: SocketAddress? {
+        guard let remote = remoteAddress else { return nil }
+        if rtcpMultiplexed { return remote }
+        guard let port = remote.port, let ip = remote.ipAddress else { return nil }
+        return try? SocketAddress(ipAddress: ip, port: port + 1)
+    }
+
+    private func produceFrame(_ send: (RTPHeader, UnsafeRawBufferPointer) -> Void) -> MediaEvent? {
         defer {
             sender.advance(by: codec.timestampIncrement())
             elapsedTicks += 1
+        }
+        if isRelayed {
+            sender.skipTick()
+            return nil
         }
         if let eventPayloadType = telephoneEventPayloadType, dtmfSender.isBusy {
             // RFC 4733 §2.5.1: events replace audio while they last.
@@ -182,12 +261,8 @@ public final class MediaChannel {
         case .audio(let packet, _):
             if remoteAddress != receiver.latchedAddress { remoteAddress = receiver.latchedAddress }
             guard onAudio != nil || toneDetector != nil else { return [] }
-            var samples: [Int16] = []
-            decoder.decode(UnsafeRawBufferPointer(rebasing: bytes[packet.payloadOffset..<(packet.payloadOffset + packet.payloadCount)]), appendingTo: &samples)
-            onAudio?(samples)
-            if toneDetector != nil {
-                for digit in samples.withUnsafeBufferPointer({ toneDetector?.process($0) ?? [] }) { keys.append((digit, .inBand)) }
-            }
+            let payload = UnsafeRawBufferPointer(rebasing: bytes[packet.payloadOffset..<(packet.payloadOffset + packet.payloadCount)])
+            inboundBuffer.insert(Array(payload), sequenceNumber: packet.header.sequenceNumber)
         case .telephoneEvent(let packet):
             if remoteAddress != receiver.latchedAddress { remoteAddress = receiver.latchedAddress }
             let payload = UnsafeRawBufferPointer(rebasing: bytes[packet.payloadOffset..<(packet.payloadOffset + packet.payloadCount)])

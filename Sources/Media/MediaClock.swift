@@ -34,9 +34,16 @@ public final class MediaClock {
     /// The channel with `id`.
     public func channel(_ id: Int) -> MediaChannel? { indexByID[id].map { channels[$0] } }
 
-    /// Adds a channel; it sends from the next tick.
+    /// Ticks between two RTCP reports of a channel (250 × 20 ms = 5 s, RFC 3550 §6.2's
+    /// minimum); channels are spread over the interval by id.
+    public var rtcpIntervalTicks: Int64 = 250
+    /// Ticks between inactivity checks (one second).
+    public var inactivityCheckTicks: Int64 = 50
+
+    /// Adds a channel; it sends from the next tick, and its inactivity clock starts.
     public func add(_ channel: MediaChannel) {
         guard indexByID[channel.id] == nil else { return }
+        channel.receiver.armInactivityTimer(at: nextTick)
         indexByID[channel.id] = channels.count
         channels.append(channel)
     }
@@ -58,6 +65,7 @@ public final class MediaClock {
     public func advance(
         to now: NIODeadline,
         send: (MediaChannel, RTPHeader, UnsafeRawBufferPointer) -> Void,
+        sendRTCP: ((MediaChannel) -> Void)? = nil,
         flush: () -> Void = {}
     ) -> (events: [MediaEvent], tickDeadlines: [NIODeadline]) {
         var events: [MediaEvent] = []
@@ -67,13 +75,16 @@ public final class MediaClock {
             due += 1
             if due > maximumCatchUpTicks {
                 // Skip: advance every channel's timeline without sending.
-                for channel in channels { _ = channel.produceFrame { _, _ in } }
+                for channel in channels { events += channel.tick { _, _ in } }
                 skippedTicks += 1
             } else {
+                let rtcpSlot = Int(ticks % rtcpIntervalTicks)
+                let checkInactivity = ticks % inactivityCheckTicks == 0
                 for channel in channels {
-                    if let event = channel.produceFrame({ header, payload in send(channel, header, payload) }) {
-                        events.append(event)
-                    }
+                    let produced = channel.tick { header, payload in send(channel, header, payload) }
+                    if !produced.isEmpty { events += produced }
+                    if let sendRTCP, channel.id % Int(rtcpIntervalTicks) == rtcpSlot { sendRTCP(channel) }
+                    if checkInactivity, let event = channel.checkInactivity(at: nextTick) { events.append(event) }
                 }
                 flush()
                 deadlines.append(nextTick)

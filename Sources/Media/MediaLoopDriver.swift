@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -125,6 +126,8 @@ public final class MediaLoopDriver {
     private func tick() {
         let result = clock.advance(to: .now(), send: { channel, header, payload in
             self.write(channel: channel, header: header, payload: payload)
+        }, sendRTCP: { channel in
+            self.writeRTCP(channel: channel)
         }, flush: {
             self.flushDirty()
         })
@@ -140,6 +143,16 @@ public final class MediaLoopDriver {
         socket.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
         dirty[ObjectIdentifier(socket)] = socket
         packetsThisTick += 1
+    }
+
+    private func writeRTCP(channel: MediaChannel) {
+        guard let remote = channel.rtcpAddress, let socket = ownSockets[channel.id] ?? sharedPort else { return }
+        let unixNanoseconds = Int64(Date().timeIntervalSince1970 * 1e9)
+        let bytes = channel.rtcpCompound(unixNanoseconds: unixNanoseconds)
+        var buffer = allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        socket.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+        dirty[ObjectIdentifier(socket)] = socket
     }
 
     private func flushDirty() {

@@ -16,4 +16,7 @@ public enum MediaEvent: Sendable, Equatable {
     case playbackInterrupted(channel: Int, digit: DTMFDigit)
     /// A key press entered the channel's digit stream.
     case digit(channel: Int, DTMFKeyPress)
+    /// No RTP or RTCP arrived for the inactivity timeout while not on hold: a dead call
+    /// (reported once).
+    case inactive(channel: Int)
 }

@@ -75,6 +75,11 @@ public struct RTPReceiver: Sendable {
     public private(set) var drops = RTPDropCounters()
     /// Datagrams accepted.
     public private(set) var accepted = 0
+    /// Most datagrams taken per second; more are a flood and dropped before parsing
+    /// (a 20 ms stream sends 50, telephone-events and RTCP add a few).
+    public var maximumPacketsPerSecond = 250
+    private var windowStart: NIODeadline?
+    private var windowCount = 0
     private var lastActivity: NIODeadline?
     private var lastFromLatched: NIODeadline?
 
@@ -103,6 +108,16 @@ public struct RTPReceiver: Sendable {
 
     /// Handles one RTP datagram from `source` arriving at `now`.
     public mutating func receive(_ bytes: UnsafeRawBufferPointer, from source: SocketAddress, at now: NIODeadline) -> Outcome {
+        if let start = windowStart, now - start < .seconds(1) {
+            windowCount += 1
+            guard windowCount <= maximumPacketsPerSecond else {
+                drops.rateLimited += 1
+                return .dropped
+            }
+        } else {
+            windowStart = now
+            windowCount = 1
+        }
         guard bytes.count <= maximumPacketSize else {
             drops.oversized += 1
             return .dropped

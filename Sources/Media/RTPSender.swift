@@ -50,6 +50,12 @@ public struct RTPSender: Sendable {
         return header(payloadType: payloadType, timestamp: timestamp, marker: marker, payloadCount: payloadCount)
     }
 
+    /// The header for a packet relayed from another leg, with its timestamp already mapped
+    /// onto this stream's clock.
+    public mutating func relayedHeader(payloadType: UInt8, timestamp: UInt32, marker: Bool, payloadCount: Int) -> RTPHeader {
+        header(payloadType: payloadType, timestamp: timestamp, marker: marker, payloadCount: payloadCount)
+    }
+
     /// Notes a tick without audio: the next audio packet starts a talkspurt.
     public mutating func skipTick() {
         talkspurtPending = true

@@ -149,6 +149,44 @@ struct MediaClockTests {
         #expect(sent.enumerated().allSatisfy { $0.element.header.sequenceNumber == UInt16(truncatingIfNeeded: 65533 + $0.offset) })
     }
 
+    @Test("received audio reaches the recorder hook in sequence order through the jitter buffer; losses become silence")
+    func recorderHook() {
+        let ch = channel()
+        let far = try! SocketAddress(ipAddress: "127.0.0.1", port: 4000)
+        var heard: [Int16] = []
+        ch.onAudio = { heard += $0 }
+        let order = [0, 2, 1, 3, 5, 6, 7]  // 2 and 1 swapped, 4 lost
+        for (n, i) in order.enumerated() {
+            let payload = [UInt8](repeating: G711.ulaw(fromLinear: Int16(i * 1000)), count: 160)
+            let bytes = RTPPacket.serialize(header: RTPHeader(payloadType: 0, sequenceNumber: UInt16(i), timestamp: UInt32(i * 160), ssrc: 5), payload: payload)
+            _ = bytes.withUnsafeBytes { ch.receive($0, from: far, at: Self.at(ms: Int64(n * 20))) }
+            _ = ch.tick { _, _ in }
+        }
+        let levels = stride(from: 0, to: heard.count, by: 160).map { Int((Double(heard[$0]) / 1000).rounded()) }
+        #expect(levels == [0, 1, 2, 3, 0])
+    }
+
+    @Test("inactivity is reported once per dead channel; RTCP goes out every 5 s per channel")
+    func inactivityAndRTCP() throws {
+        let clock = MediaClock(start: Self.start)
+        let ch = channel()
+        ch.receiver.inactivityTimeout = .seconds(2)
+        clock.add(ch)
+        var events: [MediaEvent] = []
+        var reports: [[UInt8]] = []
+        var ms: Int64 = 0
+        while ms <= 10_000 {
+            events += clock.advance(to: Self.at(ms: ms), send: { _, _, _ in }, sendRTCP: { reports.append($0.rtcpCompound(unixNanoseconds: 0)) }).events
+            ms += 20
+        }
+        #expect(events == [.inactive(channel: 1)])
+        #expect(reports.count == 2)
+        let parsed = try RTCPPacket.parseCompound(reports[0])
+        guard case let .senderReport(ssrc, _, _, packets, _, _) = parsed.first else { Issue.record("no SR"); return }
+        #expect(ssrc == 0xABCD && packets > 0)
+        #expect(ch.rtcpAddress == (try SocketAddress(ipAddress: "127.0.0.1", port: 4001)))
+    }
+
     @Test("in-band keys reach the stream when telephone-event was not negotiated")
     func inBand() {
         let ch = channel(events: nil)
@@ -160,8 +198,10 @@ struct MediaClockTests {
             let payload = encoder.encode(Array(tone[start..<min(start + 160, tone.count)]))
             let bytes = RTPPacket.serialize(header: RTPHeader(payloadType: 0, sequenceNumber: UInt16(i), timestamp: UInt32(i * 160), ssrc: 5), payload: payload)
             keys += bytes.withUnsafeBytes { ch.receive($0, from: far, at: Self.at(ms: Int64(i * 20))) }
+            keys += ch.tick { _, _ in }  // decoded and detected on the clock, via the jitter buffer
         }
         #expect(keys.count == 1)
         #expect(ch.digits.next()?.digit == .d9)
+        #expect(ch.inboundBuffer.missing == 0)
     }
 }

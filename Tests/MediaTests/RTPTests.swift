@@ -164,6 +164,19 @@ struct RTPReceiverTests {
         #expect(r.accepted == 1)
     }
 
+    @Test("a flood beyond the per-second limit is dropped and counted, then accepted again the next second")
+    func flood() {
+        var r = RTPReceiver(audioPayloadTypes: [0: .pcmu])
+        r.maximumPacketsPerSecond = 100
+        var accepted = 0
+        for i in 0..<1000 {
+            if case .audio = receive(&r, packet(seq: UInt16(i), ts: UInt32(i * 160)), from: far, ms: Int64(i / 10)) { accepted += 1 }
+        }
+        #expect(accepted == 100)
+        #expect(r.drops.rateLimited == 900)
+        guard case .audio = receive(&r, packet(seq: 1000, ts: 160_000), from: far, ms: 1200) else { Issue.record("still limited"); return }
+    }
+
     @Test("loss and jitter statistics feed a report block (A.3, A.8)")
     func statistics() {
         var r = RTPReceiver(audioPayloadTypes: [0: .pcmu])
