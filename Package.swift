@@ -25,12 +25,14 @@ let package = Package(
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         /// spandsp (Debian `libspandsp-dev`): the G.722 codec.
         .systemLibrary(name: "CSpanDSP", pkgConfig: "spandsp", providers: [.apt(["libspandsp-dev"])]),
+        /// sendmmsg(2) for the media port's batched sends.
+        .target(name: "CMediaSocket"),
         /// Media: RTP/RTCP (RFC 3550), G.711/G.722, RFC 4733 and in-band DTMF, prompts,
         /// the media clock and player, recorder, relay.
         .target(
             name: "Media",
             dependencies: [
-                "SDP", "CSndFile", "CSoxr", "CSpanDSP",
+                "SDP", "CSndFile", "CSoxr", "CSpanDSP", "CMediaSocket",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

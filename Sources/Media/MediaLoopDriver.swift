@@ -5,9 +5,12 @@ import NIOPosix
 /// Runs a ``MediaClock`` on a NIO event loop and connects its channels to UDP sockets.
 ///
 /// One task is scheduled per tick for the whole loop (not per channel). In each tick every
-/// channel's packet is written to its socket and each socket written to is flushed once;
-/// on a shared port that is one flush for all channels, which NIO turns into `sendmmsg`
-/// batches. Received datagrams go to the channel that owns the socket, or on the shared
+/// channel's packet is queued on its socket and each socket written to is flushed once;
+/// on a shared port that is one flush for all channels. Two write paths:
+/// ``WritePath/batched`` (default) queues into preallocated buffers and sends with
+/// `sendmmsg(2)` directly (see `DatagramBatch`); ``WritePath/nio`` writes
+/// `AddressedEnvelope`s through the NIO channel and flushes it (NIO also uses `sendmmsg`,
+/// at the cost of a buffer and a pipeline trip per packet). Sockets are always read by NIO. Received datagrams go to the channel that owns the socket, or on the shared
 /// port to the channel whose remote address (or, before latching, SSRC) matches.
 ///
 /// Confined to its event loop: create it, and call everything, on that loop.
@@ -21,8 +24,36 @@ public final class MediaLoopDriver {
     /// Called after each tick's flush with the tick's deadline, the time the flush ended,
     /// and the packets written (for lateness figures).
     public var onTick: ((_ deadline: NIODeadline, _ flushed: NIODeadline, _ packets: Int) -> Void)?
+    /// Called when the tick task starts, with the tick's deadline and the time (how late
+    /// the loop woke: the machine's scheduling, before any of our work).
+    public var onWake: ((_ deadline: NIODeadline, _ woke: NIODeadline) -> Void)?
     /// Datagrams on the shared port that matched no channel.
     public private(set) var unmatchedDatagrams = 0
+
+    /// How packets reach the kernel.
+    public enum WritePath: Sendable {
+        /// Our own buffers and `sendmmsg(2)` on the socket NIO reads.
+        case batched
+        /// NIO channel writes and one flush per socket per tick.
+        case nio
+    }
+
+    /// The write path chosen at creation.
+    public let writePath: WritePath
+    private var ownBatches: [Int: DatagramBatch] = [:]
+    private var sharedBatch: DatagramBatch?
+    private var dirtyBatches: [DatagramBatch] = []
+    private var retiredSent = 0, retiredDropped = 0
+
+    /// Datagrams the kernel took, on the batched path.
+    public var datagramsSent: Int {
+        retiredSent + (sharedBatch?.sent ?? 0) + ownBatches.values.reduce(0) { $0 + $1.sent }
+    }
+
+    /// Datagrams dropped because the socket buffer was full (batched path).
+    public var datagramsDropped: Int {
+        retiredDropped + (sharedBatch?.dropped ?? 0) + ownBatches.values.reduce(0) { $0 + $1.dropped }
+    }
 
     private var ownSockets: [Int: any Channel] = [:]
     private var sharedPort: (any Channel)?
@@ -34,8 +65,9 @@ public final class MediaLoopDriver {
     private let allocator = ByteBufferAllocator()
 
     /// Creates a driver whose clock starts at the next 20 ms from now.
-    public init(eventLoop: any EventLoop) {
+    public init(eventLoop: any EventLoop, writePath: WritePath = .batched) {
         self.eventLoop = eventLoop
+        self.writePath = writePath
         self.clock = MediaClock(start: .now() + .milliseconds(20))
     }
 
@@ -43,9 +75,9 @@ public final class MediaLoopDriver {
 
     /// Binds a UDP socket on this loop (port 0 picks a free one) whose datagrams come back
     /// to `handler` on the loop.
-    static func bind(host: String, port: Int, on eventLoop: any EventLoop,
-                     handler: @escaping @Sendable (AddressedEnvelope<ByteBuffer>) -> Void) -> EventLoopFuture<any Channel> {
-        DatagramBootstrap(group: eventLoop)
+    static func bind(host: String, port: Int, on eventLoop: any EventLoop, batched: Bool,
+                     handler: @escaping @Sendable (AddressedEnvelope<ByteBuffer>) -> Void) -> EventLoopFuture<(any Channel, DatagramBatch?)> {
+        let bootstrap = DatagramBootstrap(group: eventLoop)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.datagramVectorReadMessageCount, value: 32)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
@@ -54,16 +86,25 @@ public final class MediaLoopDriver {
                     try channel.pipeline.syncOperations.addHandler(DatagramDelivery(deliver: handler))
                 }
             }
-            .bind(host: host, port: port)
+        guard batched else { return bootstrap.bind(host: host, port: port).map { ($0, nil) } }
+        let batch: DatagramBatch
+        do {
+            batch = try DatagramBatch(bindingTo: try SocketAddress(ipAddress: host, port: port))
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+        let bound = NIOLoopBound(batch, eventLoop: eventLoop)
+        return bootstrap.withBoundSocket(batch.descriptor).map { ($0, bound.value) }
     }
 
     /// Opens the shared media port: every channel added with `ownSocket: nil` sends from it.
     public func openSharedPort(host: String = "0.0.0.0", port: Int = 0) -> EventLoopFuture<SocketAddress?> {
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        return Self.bind(host: host, port: port, on: eventLoop) { envelope in
+        return Self.bind(host: host, port: port, on: eventLoop, batched: writePath == .batched) { envelope in
             bound.value.receiveShared(envelope)
-        }.map { channel in
+        }.map { channel, batch in
             bound.value.sharedPort = channel
+            bound.value.sharedBatch = batch
             return channel.localAddress
         }
     }
@@ -71,10 +112,11 @@ public final class MediaLoopDriver {
     /// Opens a socket for one channel (one RTP port per call).
     public func openSocket(for channelID: Int, host: String = "0.0.0.0", port: Int = 0) -> EventLoopFuture<SocketAddress?> {
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        return Self.bind(host: host, port: port, on: eventLoop) { envelope in
+        return Self.bind(host: host, port: port, on: eventLoop, batched: writePath == .batched) { envelope in
             bound.value.receive(envelope, channelID: channelID)
-        }.map { channel in
+        }.map { channel, batch in
             bound.value.ownSockets[channelID] = channel
+            if let batch { bound.value.ownBatches[channelID] = batch }
             return channel.localAddress
         }
     }
@@ -96,6 +138,11 @@ public final class MediaLoopDriver {
             if let ssrc = channel.receiver.remoteSSRC { bySSRC[ssrc] = nil }
         }
         clock.remove(id: id)
+        if let batch = ownBatches.removeValue(forKey: id) {
+            retiredSent += batch.sent
+            retiredDropped += batch.dropped
+            dirtyBatches.removeAll { $0 === batch }
+        }
         ownSockets.removeValue(forKey: id)?.close(promise: nil)
     }
 
@@ -110,6 +157,8 @@ public final class MediaLoopDriver {
     public func stop() {
         scheduled?.cancel()
         scheduled = nil
+        for batch in dirtyBatches { batch.flush() }
+        dirtyBatches.removeAll()
         for socket in ownSockets.values { socket.close(promise: nil) }
         ownSockets = [:]
         sharedPort?.close(promise: nil)
@@ -124,6 +173,7 @@ public final class MediaLoopDriver {
     }
 
     private func tick() {
+        onWake?(clock.nextTick, .now())
         let result = clock.advance(to: .now(), send: { channel, header, payload in
             self.write(channel: channel, header: header, payload: payload)
         }, sendRTCP: { channel in
@@ -136,7 +186,15 @@ public final class MediaLoopDriver {
     }
 
     private func write(channel: MediaChannel, header: RTPHeader, payload: UnsafeRawBufferPointer) {
-        guard let remote = channel.remoteAddress, let socket = ownSockets[channel.id] ?? sharedPort else { return }
+        guard let remote = channel.remoteAddress else { return }
+        if writePath == .batched {
+            guard let batch = sharedBatch ?? ownBatches[channel.id] else { return }
+            batch.enqueue(header: header, payload: payload, to: remote)
+            if batch.pending == 1 { dirtyBatches.append(batch) }
+            packetsThisTick += 1
+            return
+        }
+        guard let socket = ownSockets[channel.id] ?? sharedPort else { return }
         var buffer = allocator.buffer(capacity: header.encodedLength + payload.count)
         header.write(into: &buffer)
         buffer.writeBytes(payload)
@@ -146,9 +204,16 @@ public final class MediaLoopDriver {
     }
 
     private func writeRTCP(channel: MediaChannel) {
-        guard let remote = channel.rtcpAddress, let socket = ownSockets[channel.id] ?? sharedPort else { return }
+        guard let remote = channel.rtcpAddress else { return }
         let unixNanoseconds = Int64(Date().timeIntervalSince1970 * 1e9)
         let bytes = channel.rtcpCompound(unixNanoseconds: unixNanoseconds)
+        if writePath == .batched {
+            guard let batch = sharedBatch ?? ownBatches[channel.id] else { return }
+            batch.enqueue(bytes: bytes, to: remote)
+            if batch.pending == 1 { dirtyBatches.append(batch) }
+            return
+        }
+        guard let socket = ownSockets[channel.id] ?? sharedPort else { return }
         var buffer = allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         socket.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
@@ -156,6 +221,8 @@ public final class MediaLoopDriver {
     }
 
     private func flushDirty() {
+        for batch in dirtyBatches { batch.flush() }
+        dirtyBatches.removeAll(keepingCapacity: true)
         for socket in dirty.values { socket.flush() }
         dirty.removeAll(keepingCapacity: true)
         onTick?(clock.nextTick, .now(), packetsThisTick)

@@ -23,6 +23,9 @@ struct BenchMediaCommand: ParsableCommand {
     @Flag(help: "Send every channel of a loop from one shared UDP port (batched writes) instead of one port per channel.")
     var sharedPort = false
 
+    @Flag(help: "Write through NIO channels (one AddressedEnvelope per packet) instead of the batched sendmmsg path.")
+    var nioWrites = false
+
     @Option(help: "Event loops (threads) carrying the channels; default: one per core.")
     var loops: Int = System.coreCount
 
@@ -78,9 +81,10 @@ struct BenchMediaCommand: ParsableCommand {
             let ids = Array(stride(from: loopIndex, to: channels, by: eventLoops.count))
             let targets = receiverAddresses
             let shared = sharedPort
+            let useNIO = nioWrites
             let stat = stats[loopIndex]
             let bound = try loop.flatSubmit { () -> EventLoopFuture<NIOLoopBound<MediaLoopDriver>> in
-                let driver = MediaLoopDriver(eventLoop: loop)
+                let driver = MediaLoopDriver(eventLoop: loop, writePath: useNIO ? .nio : .batched)
                 let boundDriver = NIOLoopBound(driver, eventLoop: loop)
                 var generator = SystemRandomNumberGenerator()
                 var opened: [EventLoopFuture<Void>] = []
@@ -93,13 +97,14 @@ struct BenchMediaCommand: ParsableCommand {
                     channel.play([.looping(played, milliseconds: Int.max / 2)])
                 }
                 driver.onTick = { deadline, flushed, packets in stat.record(deadline: deadline, flushed: flushed, packets: packets) }
+                driver.onWake = { deadline, woke in stat.recordWake(deadline: deadline, woke: woke) }
                 return EventLoopFuture.andAllSucceed(opened, on: loop).map { boundDriver }
             }.wait()
             drivers.append(bound)
         }
         let setupSeconds = Date().timeIntervalSince(setupStart)
         let rssAfter = residentBytes()
-        print("media: \(channels) channels on \(eventLoops.count) loops, \(sharedPort ? "shared port per loop" : "one port per channel"), \(audioCodec), prompt \(played.durationMilliseconds) ms; set up in \(String(format: "%.2f", setupSeconds)) s")
+        print("media: \(channels) channels on \(eventLoops.count) loops, \(sharedPort ? "shared port per loop" : "one port per channel"), \(nioWrites ? "NIO writes" : "batched sendmmsg"), \(audioCodec), prompt \(played.durationMilliseconds) ms; set up in \(String(format: "%.2f", setupSeconds)) s")
 
         for (index, loop) in eventLoops.enumerated() {
             let driver = drivers[index]
@@ -117,9 +122,12 @@ struct BenchMediaCommand: ParsableCommand {
         let wall0 = Date()
         Thread.sleep(forTimeInterval: seconds)
         var senderCPU = 0.0
+        var kernelDropped = 0
         for (index, loop) in eventLoops.enumerated() {
             let stat = stats[index]
+            let driver = drivers[index]
             senderCPU += try loop.submit { threadCPUSeconds() - stat.threadCPUAtReset }.wait()
+            kernelDropped += try loop.submit { driver.value.datagramsDropped }.wait()
         }
         let receiverCPU = try receiverGroup.next().submit { threadCPUSeconds() }.wait() - receiverCPUStart
         let cpu1 = processCPUSeconds()
@@ -140,8 +148,10 @@ struct BenchMediaCommand: ParsableCommand {
                      sentPerSecond, ideal, receivedPerSecond, max(0, 100 * (1 - receivedPerSecond / max(sentPerSecond, 1)))))
         print(String(format: "cpu: %.1f %% of one core in all (sending loops %.1f %%, loopback receivers %.1f %%), %d cores",
                      cpuPercent, senderCPU / wall * 100, receiverCPU / wall * 100, System.coreCount))
-        print(String(format: "lateness (tick deadline → its flush done, per packet): p50 %.3f ms, p99 %.3f ms, max %.3f ms; ticks skipped %d",
-                     merged.percentile(0.5), merged.percentile(0.99), merged.maximumMilliseconds, merged.skipped))
+        print(String(format: "lateness (tick deadline → its flush done, per packet): p50 %.3f ms, p99 %.3f ms, max %.3f ms; ticks skipped %d; refused by the kernel %d",
+                     merged.percentile(0.5), merged.percentile(0.99), merged.maximumMilliseconds, merged.skipped, kernelDropped))
+        print(String(format: "wake-up (tick deadline → tick task starts, per tick; the machine's scheduling): p50 %.3f ms, p99 %.3f ms, max %.3f ms",
+                     merged.wakePercentile(0.5), merged.wakePercentile(0.99), Double(merged.wakeMaximum) / 1e6))
         print(String(format: "memory: %.1f KB per channel (RSS growth over set-up, including sockets' user-space state)",
                      Double(max(rssAfter - rssBefore, 0)) / Double(channels) / 1024))
         print(String(format: "media: %d channels, p99 lateness %.2f ms, cpu %.0f %%", channels, merged.percentile(0.99), cpuPercent))
@@ -158,9 +168,33 @@ final class LoopStats: @unchecked Sendable {
     var threadCPUAtReset = 0.0
     var recording = false
     var lastDeadline: NIODeadline?
+    var wakeBuckets = [Int](repeating: 0, count: 100_000)
+    var wakeCount = 0
+    var wakeMaximum: Int64 = 0
+
+    func recordWake(deadline: NIODeadline, woke: NIODeadline) {
+        guard recording else { return }
+        let late = max(0, (woke - deadline).nanoseconds)
+        wakeBuckets[Int(min(late / Self.bucketNanoseconds, Int64(wakeBuckets.count - 1)))] += 1
+        wakeCount += 1
+        wakeMaximum = max(wakeMaximum, late)
+    }
+
+    func wakePercentile(_ p: Double) -> Double {
+        let target = Int((Double(wakeCount) * p).rounded(.up))
+        var seen = 0
+        for (index, count) in wakeBuckets.enumerated() {
+            seen += count
+            if seen >= target, count > 0 { return Double(Int64(index + 1) * Self.bucketNanoseconds) / 1e6 }
+        }
+        return Double(wakeMaximum) / 1e6
+    }
 
     func reset(threadCPU: Double) {
         buckets = [Int](repeating: 0, count: buckets.count)
+        wakeBuckets = [Int](repeating: 0, count: wakeBuckets.count)
+        wakeCount = 0
+        wakeMaximum = 0
         packets = 0
         maximum = 0
         skipped = 0
@@ -182,6 +216,9 @@ final class LoopStats: @unchecked Sendable {
         let merged = LoopStats()
         for stat in all {
             for (index, count) in stat.buckets.enumerated() where count > 0 { merged.buckets[index] += count }
+            for (index, count) in stat.wakeBuckets.enumerated() where count > 0 { merged.wakeBuckets[index] += count }
+            merged.wakeCount += stat.wakeCount
+            merged.wakeMaximum = max(merged.wakeMaximum, stat.wakeMaximum)
             merged.packets += stat.packets
             merged.maximum = max(merged.maximum, stat.maximum)
             merged.skipped += stat.skipped

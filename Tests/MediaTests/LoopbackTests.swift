@@ -28,8 +28,10 @@ final class Collector: ChannelInboundHandler, Sendable {
 
 @Suite("Loopback: the player sends a prompt over UDP")
 struct LoopbackTests {
-    @Test("received payloads decode back to the prompt's audio, paced and in order", arguments: [false, true])
-    func loopback(sharedPort: Bool) async throws {
+    @Test("received payloads decode back to the prompt's audio, paced and in order", arguments: [
+        (false, MediaLoopDriver.WritePath.batched), (true, .batched), (false, .nio), (true, .nio),
+    ])
+    func loopback(sharedPort: Bool, writePath: MediaLoopDriver.WritePath) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         let prompt = Tones.tone(name: "loop", frequencies: [700, 1300], levelDBm0: -12, milliseconds: 200)
@@ -43,16 +45,19 @@ struct LoopbackTests {
         let target = try #require(receiver.localAddress)
 
         let started = try await loop.flatSubmit { () -> EventLoopFuture<NIODeadline> in
-            let driver = MediaLoopDriver(eventLoop: loop)
+            let driver = MediaLoopDriver(eventLoop: loop, writePath: writePath)
             let channel = MediaChannel(id: 1, codec: .pcma, remoteAddress: target,
                                        sender: RTPSender(ssrc: 1234, initialSequenceNumber: 100, initialTimestamp: 0),
                                        sendsSilenceWhenIdle: false)
             let opened = sharedPort ? driver.openSharedPort(host: "127.0.0.1") : driver.openSocket(for: 1, host: "127.0.0.1")
+            let boundDriver = NIOLoopBound(driver, eventLoop: loop)
+            let boundChannel = NIOLoopBound(channel, eventLoop: loop)
             return opened.map { _ in
-                driver.add(channel)
-                channel.play([.prompt(prompt)])
+                let driver = boundDriver.value
+                driver.add(boundChannel.value)
+                boundChannel.value.play([.prompt(prompt)])
                 driver.onEvents = { events in
-                    if events.contains(.playbackFinished(channel: 1)) { driver.stop() }
+                    if events.contains(.playbackFinished(channel: 1)) { boundDriver.value.stop() }
                 }
                 let start = driver.clock.nextTick
                 driver.start()
