@@ -94,3 +94,74 @@ struct LoopbackTests {
 }
 
 import Foundation
+
+/// Collects driver events from the loop.
+final class EventSink: Sendable {
+    let events = NIOLockedValueBox<[MediaEvent]>([])
+    let done: EventLoopPromise<Void>
+    let wanted: Int
+    init(wanted: Int, promise: EventLoopPromise<Void>) {
+        self.wanted = wanted
+        self.done = promise
+    }
+    func add(_ new: [MediaEvent]) {
+        let count = events.withLockedValue { list -> Int in
+            list += new.filter { if case .digit = $0 { return true } else { return false } }
+            return list.count
+        }
+        if count == wanted { done.succeed(()) }
+    }
+}
+
+@Suite("Shared media port: receiving")
+struct SharedPortTests {
+    @Test("datagrams to one port reach the right channel by source address; strangers are counted, not delivered")
+    func demultiplex() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        // Two far ends and a stranger, each its own socket.
+        var peers: [any Channel] = []
+        for _ in 0..<3 {
+            peers.append(try await DatagramBootstrap(group: loop).bind(host: "127.0.0.1", port: 0).get())
+        }
+        let addresses = peers.compactMap(\.localAddress)
+        let promise = loop.makePromise(of: Void.self)
+        let sink = EventSink(wanted: 2, promise: promise)
+        let (portAddress, boundDriver) = try await loop.flatSubmit { () -> EventLoopFuture<(SocketAddress?, NIOLoopBound<MediaLoopDriver>)> in
+            let driver = MediaLoopDriver(eventLoop: loop)
+            let bound = NIOLoopBound(driver, eventLoop: loop)
+            return driver.openSharedPort(host: "127.0.0.1").map { address in
+                for (id, remote) in addresses.prefix(2).enumerated() {
+                    let channel = MediaChannel(id: id, codec: .pcmu, telephoneEventPayloadType: 101, remoteAddress: remote,
+                                               sender: RTPSender(ssrc: UInt32(id + 1), initialSequenceNumber: 0, initialTimestamp: 0),
+                                               sendsSilenceWhenIdle: false)
+                    bound.value.add(channel)
+                }
+                bound.value.onEvents = { sink.add($0) }
+                return (address, bound)
+            }
+        }.get()
+        let port = try #require(portAddress)
+        func key(_ digit: DTMFDigit, ssrc: UInt32) -> ByteBuffer {
+            let bytes = RTPPacket.serialize(header: RTPHeader(marker: true, payloadType: 101, sequenceNumber: 1, timestamp: 8000, ssrc: ssrc),
+                                            payload: TelephoneEvent(event: digit.rawValue, duration: 160).bytes)
+            return ByteBuffer(bytes: bytes)
+        }
+        // The stranger first (must not reach anyone), then each far end.
+        try await peers[2].writeAndFlush(AddressedEnvelope(remoteAddress: port, data: key(.d5, ssrc: 99)))
+        try await peers[0].writeAndFlush(AddressedEnvelope(remoteAddress: port, data: key(.d1, ssrc: 10)))
+        try await peers[1].writeAndFlush(AddressedEnvelope(remoteAddress: port, data: key(.d2, ssrc: 20)))
+        try await promise.futureResult.get()
+        let unmatched = try await loop.submit { boundDriver.value.unmatchedDatagrams }.get()
+        let events = sink.events.withLockedValue { $0 }
+        #expect(unmatched == 1)
+        let byChannel = events.compactMap { event -> String? in
+            if case let .digit(channel, press) = event { return "\(channel):\(press.digit)" }
+            return nil
+        }
+        #expect(Set(byChannel) == ["0:1", "1:2"])
+        try await loop.submit { boundDriver.value.stop() }.get()
+        for peer in peers { try await peer.close() }
+        try await group.shutdownGracefully()
+    }
+}
