@@ -59,6 +59,7 @@ struct BenchMediaCommand: ParsableCommand {
             try? receiverGroup.syncShutdownGracefully()
         }
         let rssBefore = residentBytes()
+        let loadBefore = loadAverage()
 
         // Receivers: count datagrams and octets.
         let counter = PacketCounter()
@@ -156,6 +157,10 @@ struct BenchMediaCommand: ParsableCommand {
                      merged.percentile(0.5), merged.percentile(0.99), merged.maximumMilliseconds, merged.skipped, kernelDropped))
         print(String(format: "wake-up (tick deadline → tick task starts, per tick; the machine's scheduling): p50 %.3f ms, p99 %.3f ms, max %.3f ms",
                      merged.wakePercentile(0.5), merged.wakePercentile(0.99), Double(merged.wakeMaximum) / 1e6))
+        let perPacket = senderCPU / Double(max(merged.packets, 1)) * 1e6
+        print(String(format: "sending CPU per packet: %.2f µs (loopback: includes the kernel's delivery to the receiving socket) → one core could carry about %.0f channels",
+                     perPacket, 1e6 / max(perPacket, 0.001) / 50))
+        print("machine load average (1, 5, 15 min) before: \(loadBefore), after: \(loadAverage())")
         print(String(format: "memory: %.1f KB per channel (RSS growth over set-up, including sockets' user-space state)",
                      Double(max(rssAfter - rssBefore, 0)) / Double(channels) / 1024))
         print(String(format: "media: %d channels, p99 lateness %.2f ms, cpu %.0f %%", channels, merged.percentile(0.99), cpuPercent))
@@ -312,6 +317,11 @@ func processCPUSeconds() -> Double {
     var usage = rusage()
     getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+func loadAverage() -> String {
+    guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "?" }
+    return text.split(separator: " ").prefix(3).joined(separator: " ")
 }
 
 func residentBytes() -> Int {
