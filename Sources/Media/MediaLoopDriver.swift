@@ -80,7 +80,8 @@ public final class MediaLoopDriver {
         let bootstrap = DatagramBootstrap(group: eventLoop)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.datagramVectorReadMessageCount, value: 32)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
+            // recvmmsg splits the receive buffer evenly between the messages: 2 KB each.
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 32 * 2048))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(DatagramDelivery(deliver: handler))
@@ -144,6 +145,39 @@ public final class MediaLoopDriver {
             dirtyBatches.removeAll { $0 === batch }
         }
         ownSockets.removeValue(forKey: id)?.close(promise: nil)
+    }
+
+    // MARK: Relaying
+
+    private var relays: [Int: MediaRelay] = [:]
+
+    /// Joins two channels of this loop: from now on what one receives is forwarded to the
+    /// other at once (not on the clock), and neither player sends.
+    public func attach(_ relay: MediaRelay) {
+        relays[relay.a.id] = relay
+        relays[relay.b.id] = relay
+    }
+
+    /// Ends a relay: both channels are back on their players from the next tick.
+    public func detachRelay(channelID: Int) {
+        guard let relay = relays[channelID] else { return }
+        relay.detach()
+        relays[relay.a.id] = nil
+        relays[relay.b.id] = nil
+    }
+
+    private func sendNow(_ datagram: [UInt8], on channel: MediaChannel) {
+        guard let remote = channel.remoteAddress else { return }
+        if writePath == .batched {
+            guard let batch = sharedBatch ?? ownBatches[channel.id] else { return }
+            batch.enqueue(bytes: datagram, to: remote)
+            batch.flush()
+            return
+        }
+        guard let socket = ownSockets[channel.id] ?? sharedPort else { return }
+        var buffer = allocator.buffer(capacity: datagram.count)
+        buffer.writeBytes(datagram)
+        socket.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
     }
 
     // MARK: Ticking
@@ -256,6 +290,17 @@ public final class MediaLoopDriver {
 
     private func deliver(_ envelope: AddressedEnvelope<ByteBuffer>, to channel: MediaChannel) {
         let now = NIODeadline.now()
+        if let relay = relays[channel.id] {
+            let forwarded = envelope.data.withUnsafeReadableBytes { raw -> (datagram: [UInt8], to: MediaChannel)? in
+                if RTPPacket.looksLikeRTCP(raw) {
+                    channel.receiver.noteRTCP(at: now)  // each leg keeps its own RTCP
+                    return nil
+                }
+                return relay.forward(raw, receivedOn: channel, from: envelope.remoteAddress, at: now)
+            }
+            if let forwarded { sendNow(forwarded.datagram, on: forwarded.to) }
+            return
+        }
         let events = envelope.data.withUnsafeReadableBytes { raw -> [MediaEvent] in
             if RTPPacket.looksLikeRTCP(raw) {
                 channel.receiver.noteRTCP(at: now)

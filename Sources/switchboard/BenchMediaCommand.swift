@@ -68,6 +68,7 @@ struct BenchMediaCommand: ParsableCommand {
         for _ in 0..<receivers {
             let channel = try DatagramBootstrap(group: receiverGroup)
                 .channelOption(.datagramVectorReadMessageCount, value: 64)
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 64 * 2048))
                 .channelOption(.socketOption(.so_rcvbuf), value: 8 << 20)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(CountingHandler(counter: counter)) }

@@ -165,3 +165,72 @@ struct SharedPortTests {
         try await group.shutdownGracefully()
     }
 }
+
+/// Waits for `wanted` datagrams on a socket.
+final class Waiter: ChannelInboundHandler, Sendable {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    let box = NIOLockedValueBox<[[UInt8]]>([])
+    let wanted: Int
+    let promise: EventLoopPromise<[[UInt8]]>
+    init(wanted: Int, promise: EventLoopPromise<[[UInt8]]>) {
+        self.wanted = wanted
+        self.promise = promise
+    }
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = Array(unwrapInboundIn(data).data.readableBytesView)
+        // RTCP (a leg's reports to port + 1 may land here when ports are adjacent) is not counted.
+        if bytes.withUnsafeBytes({ RTPPacket.looksLikeRTCP($0) }) { return }
+        let all = box.withLockedValue { list -> [[UInt8]]? in
+            list.append(bytes)
+            return list.count == wanted ? list : nil
+        }
+        if let all { promise.succeed(all) }
+    }
+}
+
+@Suite("Relay over UDP")
+struct RelayLoopbackTests {
+    @Test("a µ-law packet from leg A's far end arrives at leg B's far end as A-law on B's stream")
+    func relay() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let promise = loop.makePromise(of: [[UInt8]].self)
+        let farA = try await DatagramBootstrap(group: loop).bind(host: "127.0.0.1", port: 0).get()
+        let waiter = Waiter(wanted: 1, promise: promise)
+        let farB = try await DatagramBootstrap(group: loop)
+            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(waiter) } }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let addressA = try #require(farA.localAddress), addressB = try #require(farB.localAddress)
+        let (portA, bound) = try await loop.flatSubmit { () -> EventLoopFuture<(SocketAddress?, NIOLoopBound<MediaLoopDriver>)> in
+            let driver = MediaLoopDriver(eventLoop: loop)
+            let bound = NIOLoopBound(driver, eventLoop: loop)
+            let a = MediaChannel(id: 1, codec: .pcmu, remoteAddress: addressA, sender: RTPSender(ssrc: 0xA, initialSequenceNumber: 0, initialTimestamp: 0))
+            let b = MediaChannel(id: 2, codec: .pcma, remoteAddress: addressB, sender: RTPSender(ssrc: 0xB, initialSequenceNumber: 500, initialTimestamp: 0))
+            let boundA = NIOLoopBound(a, eventLoop: loop), boundB = NIOLoopBound(b, eventLoop: loop)
+            return driver.openSocket(for: 1, host: "127.0.0.1").flatMap { portA in
+                bound.value.openSocket(for: 2, host: "127.0.0.1").map { _ in
+                    bound.value.add(boundA.value)
+                    bound.value.add(boundB.value)
+                    bound.value.attach(MediaRelay(a: boundA.value, b: boundB.value))
+                    return (portA, bound)
+                }
+            }
+        }.get()
+        let target = try #require(portA)
+        let samples = Signals.pcm(Signals.tones([(600, -10)], milliseconds: 20))
+        let payload = AudioEncoder(codec: .pcmu).encode(samples)
+        let packet = RTPPacket.serialize(header: RTPHeader(payloadType: 0, sequenceNumber: 9, timestamp: 90, ssrc: 0x55), payload: payload)
+        try await farA.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: ByteBuffer(bytes: packet)))
+        let received = try await promise.futureResult.get()
+        let parsed = try RTPPacket.parse(received[0])
+        #expect(parsed.header.payloadType == 8 && parsed.header.ssrc == 0xB && parsed.header.sequenceNumber == 500)
+        let decoded = AudioDecoder(codec: .pcma).decode(Array(received[0][parsed.payloadOffset...]))
+        let original = AudioDecoder(codec: .pcmu).decode(payload)
+        #expect(decoded.count == 160)
+        #expect(zip(decoded, original).allSatisfy { abs(Int($0.0) - Int($0.1)) <= 8 + abs(Int($0.1)) / 16 })
+        try await loop.submit { bound.value.stop() }.get()
+        try await farA.close()
+        try await farB.close()
+        try await group.shutdownGracefully()
+    }
+}
