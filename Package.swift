@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(
             name: "MediaTests",
             dependencies: [
-                "Media", "TestSupport", "CSpanDSP", "CSndFile",
+                "Media", "SDP", "TestSupport", "CSpanDSP", "CSndFile",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

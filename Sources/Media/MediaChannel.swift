@@ -1,4 +1,5 @@
 import NIOCore
+import SDP
 
 /// One call leg's media, sans-IO: what it plays (the player), the RTP stream it sends, and
 /// what it does with what it receives (DTMF three ways, audio for the recorder).
@@ -39,10 +40,30 @@ public final class MediaChannel {
     private var frameInItem = 0
     private var interruptible = false
     private let silenceFrame: [UInt8]
-    private let decoder: AudioDecoder
+    private var decoders: [AudioCodec: AudioDecoder] = [:]
+    /// Audio samples the tick may still take from the jitter buffer (packets may carry
+    /// more than 20 ms: a 40 ms packet covers two ticks).
+    private var inboundCredit = 0
+    private var lastInboundSamples = 0
+    /// Frames (20 ms each) per packet sent: the negotiated ptime / 20.
+    public let framesPerPacket: Int
+    private var pendingPayload: [UInt8] = []
+    private var pendingFrames = 0
+    private var pendingTimestamp: UInt32 = 0
+    private var pendingMarker = false
+    /// False when we must not send (we are `recvonly` or `inactive`, RFC 3264 §5.1).
+    public var sendsMedia = true
     private var eventReceiver = DTMFEventReceiver()
     /// Received audio waits here and is decoded on the clock's ticks, in order.
-    public private(set) var inboundBuffer = JitterBuffer<[UInt8]>(depth: 3)
+    public private(set) var inboundBuffer = JitterBuffer<InboundFrame>(depth: 3)
+
+    /// A received audio payload waiting in the jitter buffer.
+    public struct InboundFrame: Sendable {
+        /// Its codec (the peer may switch among the negotiated ones).
+        public var codec: AudioCodec
+        /// The payload.
+        public var payload: [UInt8]
+    }
     private var reportedInactive = false
     /// Also the RTCP destination: RTCP goes to the RTP port + 1 unless multiplexed (RFC 5761).
     public var rtcpMultiplexed = false
@@ -53,7 +74,10 @@ public final class MediaChannel {
     /// Creates a channel. `sender` supplies SSRC and initial sequence/timestamp (random in
     /// production, fixed in tests).
     public init(id: Int, codec: AudioCodec, payloadType: UInt8? = nil, telephoneEventPayloadType: UInt8? = nil,
-                remoteAddress: SocketAddress? = nil, sender: RTPSender, sendsSilenceWhenIdle: Bool = true) {
+                remoteAddress: SocketAddress? = nil, sender: RTPSender, sendsSilenceWhenIdle: Bool = true,
+                ptimeMilliseconds: Int = 20, otherPayloadTypes: [UInt8: AudioCodec] = [:]) {
+        // ptime: whole 20 ms frames, 20–200 ms (RFC 3551 §4.5 packetisation; the offer's a=ptime).
+        self.framesPerPacket = min(max((ptimeMilliseconds + 10) / 20, 1), 10)
         self.id = id
         self.codec = codec
         self.payloadType = payloadType ?? codec.staticPayloadType
@@ -62,10 +86,11 @@ public final class MediaChannel {
         self.sender = sender
         self.sendsSilenceWhenIdle = sendsSilenceWhenIdle
         self.dtmfSender = DTMFEventSender(unitsPerTick: codec.timestampIncrement())
-        self.receiver = RTPReceiver(audioPayloadTypes: [payloadType ?? codec.staticPayloadType: codec],
+        var accepted = otherPayloadTypes
+        accepted[payloadType ?? codec.staticPayloadType] = codec
+        self.receiver = RTPReceiver(audioPayloadTypes: accepted,
                                     telephoneEventPayloadType: telephoneEventPayloadType, expectedAddress: remoteAddress)
         self.silenceFrame = AudioEncoder(codec: codec).encode([Int16](repeating: 0, count: codec.samplesPerFrame()))
-        self.decoder = AudioDecoder(codec: codec)
         self.toneDetector = telephoneEventPayloadType == nil ? DTMFToneDetector(sampleRate: codec.sampleRate) : nil
     }
 
@@ -106,6 +131,30 @@ public final class MediaChannel {
         sender.relayedHeader(payloadType: payloadType, timestamp: timestamp, marker: marker, payloadCount: payloadCount)
     }
 
+    /// Creates a channel for a stream negotiated by offer/answer: codec and payload types
+    /// (every common codec is accepted on receive, the peer may switch), telephone-event,
+    /// remote RTP/RTCP address, ptime, direction and hold. Nil when the codec is not one we
+    /// carry or the address is not an IP literal.
+    public convenience init?(id: Int, stream: NegotiatedStream, sender: RTPSender) {
+        guard let codec = AudioCodec(stream.codec),
+              let remote = try? SocketAddress(ipAddress: stream.remoteAddress, port: Int(stream.remotePort)) else { return nil }
+        var others: [UInt8: AudioCodec] = [:]
+        for other in stream.codecs {
+            if let type = other.payloadType, let audio = AudioCodec(other) { others[type] = audio }
+        }
+        self.init(id: id, codec: codec, payloadType: stream.codec.payloadType, telephoneEventPayloadType: stream.telephoneEventPayloadType,
+                  remoteAddress: remote, sender: sender, ptimeMilliseconds: stream.ptime, otherPayloadTypes: others)
+        if let rtcpPort = stream.remoteRTCPPort {
+            rtcpMultiplexed = rtcpPort == stream.remotePort
+            self.rtcpPort = Int(rtcpPort)
+        }
+        sendsMedia = stream.direction == .sendrecv || stream.direction == .sendonly
+        if stream.isRemoteHold { receiver.setOnHold(true, at: .now()) }
+    }
+
+    /// The far end's RTCP port when SDP gave one (`a=rtcp`, RFC 3605).
+    public var rtcpPort: Int?
+
     /// Runs one tick: consumes one received frame from the jitter buffer (tone detection,
     /// the recorder hook), then produces this tick's packet, if any, handing header and
     /// payload to `send`. Returns events (keys detected, play list ended). Always advances
@@ -116,24 +165,42 @@ public final class MediaChannel {
         return events
     }
 
-    /// Decodes the received frame due now, if any.
+    /// Decodes the received audio due now, if any: one tick's worth of samples (a packet of
+    /// 40 ms satisfies two ticks).
     private func consumeInbound() -> [MediaEvent] {
         guard onAudio != nil || toneDetector != nil else { return [] }
-        switch inboundBuffer.pop() {
-        case .waiting:
-            return []
-        case .missing:
-            // Lost: the recorder gets silence (keeps its timing), the detector nothing.
-            onAudio?([Int16](repeating: 0, count: codec.samplesPerFrame()))
-            return []
-        case .frame(let payload):
-            var samples: [Int16] = []
-            payload.withUnsafeBytes { decoder.decode($0, appendingTo: &samples) }
-            onAudio?(samples)
-            guard toneDetector != nil else { return [] }
-            let digits = samples.withUnsafeBufferPointer { toneDetector?.process($0) ?? [] }
-            return digits.flatMap { offerDigit($0, from: .inBand) }
+        inboundCredit = min(inboundCredit + codec.samplesPerFrame(), 4 * codec.samplesPerFrame())
+        var events: [MediaEvent] = []
+        while inboundCredit > 0 {
+            switch inboundBuffer.pop() {
+            case .waiting:
+                inboundCredit = 0
+                return events
+            case .missing:
+                // Lost: the recorder gets silence (keeps its timing), the detector nothing.
+                let count = max(lastInboundSamples, codec.samplesPerFrame())
+                onAudio?([Int16](repeating: 0, count: count))
+                inboundCredit -= count
+            case .frame(let frame):
+                let decoder = decoders[frame.codec] ?? AudioDecoder(codec: frame.codec)
+                decoders[frame.codec] = decoder
+                var samples: [Int16] = []
+                frame.payload.withUnsafeBytes { decoder.decode($0, appendingTo: &samples) }
+                if frame.codec.sampleRate != codec.sampleRate {
+                    // The peer switched to a codec of the other rate: keep our rate.
+                    var converter = HalfBandResampler(frame.codec.sampleRate < codec.sampleRate ? .up : .down)
+                    samples = converter.process(samples)
+                }
+                lastInboundSamples = max(samples.count, 1)
+                inboundCredit -= lastInboundSamples
+                onAudio?(samples)
+                if toneDetector != nil {
+                    let digits = samples.withUnsafeBufferPointer { toneDetector?.process($0) ?? [] }
+                    events += digits.flatMap { offerDigit($0, from: .inBand) }
+                }
+            }
         }
+        return events
     }
 
     /// Reports a dead call once: no RTP/RTCP for the receiver's timeout, not on hold.
@@ -163,7 +230,7 @@ public final class MediaChannel {
         guard let remote = remoteAddress else { return nil }
         if rtcpMultiplexed { return remote }
         guard let port = remote.port, let ip = remote.ipAddress else { return nil }
-        return try? SocketAddress(ipAddress: ip, port: port + 1)
+        return try? SocketAddress(ipAddress: ip, port: rtcpPort ?? port + 1)
     }
 
     private func produceFrame(_ send: (RTPHeader, UnsafeRawBufferPointer) -> Void) -> MediaEvent? {
@@ -171,12 +238,18 @@ public final class MediaChannel {
             sender.advance(by: codec.timestampIncrement())
             elapsedTicks += 1
         }
-        if isRelayed {
+        if isRelayed || !sendsMedia {
             sender.skipTick()
-            return nil
+            pendingFrames = 0
+            pendingPayload.removeAll(keepingCapacity: true)
+            _ = advancePlaylist()
+            return finishedEvent()
         }
         if let eventPayloadType = telephoneEventPayloadType, dtmfSender.isBusy {
-            // RFC 4733 §2.5.1: events replace audio while they last.
+            // RFC 4733 §2.5.1: events replace audio while they last (a partly gathered
+            // audio packet is dropped).
+            pendingFrames = 0
+            pendingPayload.removeAll(keepingCapacity: true)
             for packet in dtmfSender.tick(timestamp: sender.timestamp) {
                 let header = sender.eventHeader(payloadType: eventPayloadType, timestamp: packet.timestamp, marker: packet.marker, payloadCount: 4)
                 packet.event.bytes.withUnsafeBytes { send(header, $0) }
@@ -186,24 +259,43 @@ public final class MediaChannel {
         }
         if let frame = currentFrame() {
             let (prompt, index) = frame
-            prompt.withFrame(index, codec: codec) { payload in
-                send(sender.audioHeader(payloadType: payloadType, payloadCount: payload.count), payload)
-            }
+            prompt.withFrame(index, codec: codec) { sendAudio($0, send) }
             _ = advancePlaylist()
             return finishedEvent()
         }
         if isPlaying {
             // Silence inside a play list: sent as audio (no new talkspurt after it).
-            silenceFrame.withUnsafeBytes { send(sender.audioHeader(payloadType: payloadType, payloadCount: $0.count), $0) }
+            silenceFrame.withUnsafeBytes { sendAudio($0, send) }
             _ = advancePlaylist()
             return finishedEvent()
         }
         if sendsSilenceWhenIdle {
-            silenceFrame.withUnsafeBytes { send(sender.audioHeader(payloadType: payloadType, payloadCount: $0.count), $0) }
+            silenceFrame.withUnsafeBytes { sendAudio($0, send) }
         } else {
             sender.skipTick()
+            pendingFrames = 0
+            pendingPayload.removeAll(keepingCapacity: true)
         }
         return nil
+    }
+
+    /// Sends one 20 ms frame, or gathers frames until a packet of the negotiated ptime is full.
+    private func sendAudio(_ frame: UnsafeRawBufferPointer, _ send: (RTPHeader, UnsafeRawBufferPointer) -> Void) {
+        guard framesPerPacket > 1 else {
+            send(sender.audioHeader(payloadType: payloadType, payloadCount: frame.count), frame)
+            return
+        }
+        if pendingFrames == 0 {
+            pendingTimestamp = sender.timestamp
+            pendingMarker = sender.talkspurtPending
+        }
+        pendingPayload.append(contentsOf: frame)
+        pendingFrames += 1
+        guard pendingFrames == framesPerPacket else { return }
+        let header = sender.audioHeader(payloadType: payloadType, payloadCount: pendingPayload.count, timestamp: pendingTimestamp, marker: pendingMarker)
+        pendingPayload.withUnsafeBytes { send(header, $0) }
+        pendingPayload.removeAll(keepingCapacity: true)
+        pendingFrames = 0
     }
 
     private var finishedPending = false
@@ -258,11 +350,11 @@ public final class MediaChannel {
         switch outcome {
         case .dropped:
             return []
-        case .audio(let packet, _):
+        case .audio(let packet, let packetCodec):
             if remoteAddress != receiver.latchedAddress { remoteAddress = receiver.latchedAddress }
             guard onAudio != nil || toneDetector != nil else { return [] }
             let payload = UnsafeRawBufferPointer(rebasing: bytes[packet.payloadOffset..<(packet.payloadOffset + packet.payloadCount)])
-            inboundBuffer.insert(Array(payload), sequenceNumber: packet.header.sequenceNumber)
+            inboundBuffer.insert(InboundFrame(codec: packetCodec, payload: Array(payload)), sequenceNumber: packet.header.sequenceNumber)
         case .telephoneEvent(let packet):
             if remoteAddress != receiver.latchedAddress { remoteAddress = receiver.latchedAddress }
             let payload = UnsafeRawBufferPointer(rebasing: bytes[packet.payloadOffset..<(packet.payloadOffset + packet.payloadCount)])

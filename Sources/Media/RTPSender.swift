@@ -42,6 +42,13 @@ public struct RTPSender: Sendable {
         return header(payloadType: payloadType, timestamp: timestamp, marker: marker, payloadCount: payloadCount)
     }
 
+    /// The header for an audio packet that started at an earlier tick (a packet of several
+    /// 20 ms frames carries the first frame's timestamp).
+    public mutating func audioHeader(payloadType: UInt8, payloadCount: Int, timestamp: UInt32, marker: Bool) -> RTPHeader {
+        talkspurtPending = false
+        return header(payloadType: payloadType, timestamp: timestamp, marker: marker, payloadCount: payloadCount)
+    }
+
     /// The header for a packet with an explicit timestamp and marker, e.g. an RFC 4733
     /// event whose packets all carry the event's start time (RFC 4733 §2.3.4).
     public mutating func eventHeader(payloadType: UInt8, timestamp: UInt32, marker: Bool, payloadCount: Int) -> RTPHeader {

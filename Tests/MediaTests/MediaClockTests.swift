@@ -1,4 +1,5 @@
 import NIOCore
+import SDP
 import Testing
 @testable import Media
 
@@ -185,6 +186,69 @@ struct MediaClockTests {
         guard case let .senderReport(ssrc, _, _, packets, _, _) = parsed.first else { Issue.record("no SR"); return }
         #expect(ssrc == 0xABCD && packets > 0)
         #expect(ch.rtcpAddress == (try SocketAddress(ipAddress: "127.0.0.1", port: 4001)))
+    }
+
+    @Test("ptime 40: two frames per packet, the first frame's timestamp, marker on the first packet only")
+    func ptime40() {
+        let clock = MediaClock(start: Self.start)
+        let ch = MediaChannel(id: 1, codec: .pcmu, remoteAddress: try? SocketAddress(ipAddress: "127.0.0.1", port: 4000),
+                              sender: RTPSender(ssrc: 1, initialSequenceNumber: 10, initialTimestamp: 0), ptimeMilliseconds: 40)
+        clock.add(ch)
+        ch.play([.prompt(Self.prompt), .prompt(Self.prompt)])
+        var sent: [SentPacket] = [], events: [MediaEvent] = []
+        run(clock, untilMs: 140, into: &sent, events: &events)
+        #expect(sent.map(\.payload.count) == [320, 320, 320, 320])
+        #expect(sent.map(\.header.timestamp) == [0, 320, 640, 960])
+        #expect(sent.map(\.header.sequenceNumber) == [10, 11, 12, 13])
+        #expect(sent.map(\.header.marker) == [true, false, false, false])
+        let frames = (0..<3).flatMap { i in Self.prompt.withFrame(i, codec: .pcmu) { Array($0) } }
+        #expect(Array((sent[0].payload + sent[1].payload + sent[2].payload).prefix(960)) == frames + frames)
+    }
+
+    @Test("a stream from offer/answer: payload types, ptime, RTCP port, direction and hold")
+    func fromNegotiatedStream() throws {
+        let stream = NegotiatedStream(
+            mediaIndex: 0, codec: Codec(encodingName: "PCMA", clockRate: 8000, payloadType: 8),
+            codecs: [Codec(encodingName: "PCMA", clockRate: 8000, payloadType: 8), Codec(encodingName: "G722", clockRate: 8000, payloadType: 9)],
+            telephoneEventPayloadType: 96, remoteAddress: "192.0.2.5", remotePort: 30000, remoteRTCPPort: 30011,
+            localPort: 10000, ptime: 60, direction: .recvonly, isRemoteHold: true)
+        let ch = try #require(MediaChannel(id: 3, stream: stream, sender: RTPSender(ssrc: 1, initialSequenceNumber: 0, initialTimestamp: 0)))
+        #expect(ch.codec == .pcma && ch.payloadType == 8 && ch.telephoneEventPayloadType == 96)
+        #expect(ch.framesPerPacket == 3)
+        #expect(ch.receiver.audioPayloadTypes == [8: .pcma, 9: .g722])
+        #expect(ch.rtcpAddress == (try SocketAddress(ipAddress: "192.0.2.5", port: 30011)))
+        #expect(!ch.sendsMedia)
+        #expect(ch.receiver.onHold)
+        // recvonly: nothing is sent, the play list still runs its course.
+        ch.play([.prompt(Self.prompt)])
+        var sent = 0
+        var events: [MediaEvent] = []
+        for _ in 0..<4 { events += ch.tick { _, _ in sent += 1 } }
+        #expect(sent == 0 && events == [.playbackFinished(channel: 3)])
+        var hostname = stream
+        hostname.remoteAddress = "pbx.example.com"
+        #expect(MediaChannel(id: 4, stream: hostname, sender: RTPSender(ssrc: 1, initialSequenceNumber: 0, initialTimestamp: 0)) == nil)
+    }
+
+    @Test("received 40 ms packets feed the recorder hook without gaps")
+    func inbound40() {
+        let ch = channel()
+        let far = try! SocketAddress(ipAddress: "127.0.0.1", port: 4000)
+        var heard: [Int16] = []
+        ch.onAudio = { heard += $0 }
+        var n = 0
+        for tick in 0..<20 {
+            if tick % 2 == 0 {
+                let payload = [UInt8](repeating: G711.ulaw(fromLinear: 1000), count: 320)
+                let bytes = RTPPacket.serialize(header: RTPHeader(payloadType: 0, sequenceNumber: UInt16(n), timestamp: UInt32(n * 320), ssrc: 5), payload: payload)
+                _ = bytes.withUnsafeBytes { ch.receive($0, from: far, at: Self.at(ms: Int64(tick * 20))) }
+                n += 1
+            }
+            _ = ch.tick { _, _ in }
+        }
+        #expect(ch.inboundBuffer.missing == 0)
+        #expect(heard.count >= 320 * 7)
+        #expect(heard.allSatisfy { $0 > 900 })
     }
 
     @Test("in-band keys reach the stream when telephone-event was not negotiated")
