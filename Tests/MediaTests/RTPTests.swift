@@ -245,3 +245,36 @@ struct JitterBufferTests {
         guard case .frame(1) = buffer.pop() else { Issue.record(); return }
     }
 }
+
+@Suite("Hostile input on the media path")
+struct HostileInputTests {
+    @Test("random and mutated datagrams into a channel and a relay: no trap, counters move, keys stay sane")
+    func noTrap() {
+        var generator = SplitMix64(seed: 4733)
+        let far = try! SocketAddress(ipAddress: "198.51.100.1", port: 5004)
+        let a = MediaChannel(id: 1, codec: .g722, telephoneEventPayloadType: 101, sender: RTPSender(ssrc: 1, initialSequenceNumber: 0, initialTimestamp: 0))
+        let b = MediaChannel(id: 2, codec: .pcmu, telephoneEventPayloadType: nil, sender: RTPSender(ssrc: 2, initialSequenceNumber: 0, initialTimestamp: 0))
+        let c = MediaChannel(id: 3, codec: .pcma, sender: RTPSender(ssrc: 3, initialSequenceNumber: 0, initialTimestamp: 0))
+        var heard = 0
+        c.onAudio = { heard += $0.count }
+        let relay = MediaRelay(a: a, b: b)
+        let valid = RTPPacket.serialize(header: RTPHeader(payloadType: 9, sequenceNumber: 1, timestamp: 2, ssrc: 3), payload: [UInt8](repeating: 0x55, count: 160))
+        let event = RTPPacket.serialize(header: RTPHeader(payloadType: 101, sequenceNumber: 1, timestamp: 2, ssrc: 3), payload: [5, 0x0A, 0, 160])
+        for round in 0..<8_000 {
+            var bytes = round % 2 == 0 ? valid : event
+            bytes = Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &generator)))
+            for _ in 0..<Int.random(in: 0...3, using: &generator) where !bytes.isEmpty {
+                bytes[Int.random(in: 0..<bytes.count, using: &generator)] = .random(in: 0...255, using: &generator)
+            }
+            if round % 97 == 0 { bytes += [UInt8](repeating: 0xEE, count: Int.random(in: 0...3000, using: &generator)) }
+            let now = NIODeadline.uptimeNanoseconds(UInt64(round) * 1_000_000)
+            _ = bytes.withUnsafeBytes { relay.forward($0, receivedOn: round % 3 == 0 ? b : a, from: far, at: now) }
+            _ = bytes.withUnsafeBytes { c.receive($0, from: far, at: now) }
+            if round % 20 == 0 { _ = c.tick { _, _ in } }
+            _ = bytes.withUnsafeBytes { try? RTCPPacket.parseCompound($0) }
+        }
+        #expect(a.receiver.drops.total > 0 && c.receiver.drops.total > 0)
+        #expect(relay.forwarded.aToB > 0)
+        #expect(c.digits.queued.count < 100)
+    }
+}
