@@ -24,6 +24,15 @@ public enum AudioCodec: String, Sendable, Hashable, CaseIterable, CustomStringCo
         }
     }
 
+    /// Position in ``allCases`` (for per-codec arrays).
+    public var index: Int {
+        switch self {
+        case .pcmu: 0
+        case .pcma: 1
+        case .g722: 2
+        }
+    }
+
     /// The static payload type (RFC 3551 §6, Table 4).
     public var staticPayloadType: UInt8 {
         switch self {
@@ -50,8 +59,6 @@ public enum AudioCodec: String, Sendable, Hashable, CaseIterable, CustomStringCo
     /// Payload bytes in a packet of `ptime` milliseconds (all three codecs run at 64 kbit/s).
     public func bytesPerFrame(ptimeMs: Int = 20) -> Int { 8 * ptimeMs }
 
-    /// The payload byte that decodes to silence (G.722 has no single one; its encoder's
-    /// output for zero input is used instead).
     public var description: String { rawValue }
 }
 

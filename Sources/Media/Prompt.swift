@@ -9,7 +9,8 @@ public final class Prompt: Sendable {
     public let samples16k: [Int16]
     /// Number of 20 ms frames (the last one padded with silence).
     public let frameCount: Int
-    private let encoded: [AudioCodec: [UInt8]]
+    /// Encoded frames per codec, indexed by ``AudioCodec/index`` (an array: no hashing per packet).
+    private let encoded: [[UInt8]]
 
     /// The frame duration every prompt is cut into.
     public static let frameMilliseconds = 20
@@ -21,7 +22,7 @@ public final class Prompt: Sendable {
         self.samples16k = samples16k
         let frames = max(1, (samples8k.count + 159) / 160)
         frameCount = frames
-        var encoded: [AudioCodec: [UInt8]] = [:]
+        var encoded = [[UInt8]](repeating: [], count: AudioCodec.allCases.count)
         for codec in AudioCodec.allCases {
             let source = codec.sampleRate == 16000 ? samples16k : samples8k
             let perFrame = codec.samplesPerFrame()
@@ -31,7 +32,7 @@ public final class Prompt: Sendable {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(frames * codec.bytesPerFrame())
             padded.withUnsafeBufferPointer { encoder.encode(UnsafeBufferPointer(rebasing: $0[0..<(frames * perFrame)]), appendingTo: &bytes) }
-            encoded[codec] = bytes
+            encoded[codec.index] = bytes
         }
         self.encoded = encoded
     }
@@ -59,12 +60,12 @@ public final class Prompt: Sendable {
     /// All encoded frames for `codec`, back to back.
     @usableFromInline
     func withEncoded<R>(_ codec: AudioCodec, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        (encoded[codec] ?? []).withUnsafeBytes(body)
+        encoded[codec.index].withUnsafeBytes(body)
     }
 
     /// Memory held by the encoded frames and PCM, in bytes.
     public var memoryFootprint: Int {
-        encoded.values.reduce(0) { $0 + $1.count } + 2 * (samples8k.count + samples16k.count)
+        encoded.reduce(0) { $0 + $1.count } + 2 * (samples8k.count + samples16k.count)
     }
 
     static func toPCM(_ value: Float) -> Int16 {
