@@ -1,66 +1,84 @@
 import NIOCore
 
 /// The media clock of one event loop, sans-IO: every 20 ms it asks each of its channels for
-/// the frame due and hands all packets out in one go, so the driver can write them all and
+/// the frame due and hands the packets out in one go, so the driver can write them all and
 /// flush once. There is no timer per call.
 ///
-/// Ticks are scheduled from the start time (`start + n × 20 ms`), never from the previous
-/// tick, so lateness does not accumulate. When the loop falls behind, due ticks are run
-/// back to back up to ``maximumCatchUpTicks``; beyond that they are skipped (the RTP
+/// **Phases.** With `phases: 1` every channel is served at the same tick, so the last
+/// packet of a tick leaves when the whole tick is done: with thousands of channels that is
+/// milliseconds late. With `phases: n` the 20 ms frame is cut into n sub-ticks of 20/n ms
+/// and each channel belongs to one phase (the least loaded when it is added): every
+/// channel still sends every 20 ms on its own schedule, one flush per sub-tick, and a
+/// sub-tick only carries 1/n of the channels.
+///
+/// Ticks are scheduled from the start time (`start + k × 20/n ms`), never from the
+/// previous tick, so lateness does not accumulate. When the loop falls behind, due ticks
+/// run back to back; a tick more than ``maximumLateness`` late is skipped instead (the RTP
 /// timestamps still advance, so the far end sees a gap, not a time warp).
 public final class MediaClock {
-    /// The tick period.
+    /// The frame period every channel sends at.
+    public let frameInterval: TimeAmount
+    /// Sub-ticks per frame.
+    public let phases: Int
+    /// The tick period: frame interval / phases.
     public let tickInterval: TimeAmount
     /// The deadline of the next tick.
     public private(set) var nextTick: NIODeadline
-    /// Ticks run so far.
+    /// Ticks run or skipped so far.
     public private(set) var ticks: Int64 = 0
     /// Ticks skipped because the loop fell too far behind.
     public private(set) var skippedTicks: Int64 = 0
-    /// Most ticks run at once when catching up.
-    public var maximumCatchUpTicks = 3
-    private var channels: [MediaChannel] = []
-    private var indexByID: [Int: Int] = [:]
+    /// A tick later than this is skipped rather than sent.
+    public var maximumLateness: TimeAmount = .milliseconds(50)
+    /// Ticks (frames) between two RTCP reports of a channel (250 × 20 ms = 5 s, RFC 3550
+    /// §6.2's minimum); channels are spread over the interval by id.
+    public var rtcpIntervalTicks: Int64 = 250
+    /// Frames between inactivity checks (one second).
+    public var inactivityCheckTicks: Int64 = 50
+    private var buckets: [[MediaChannel]]
+    private var indexByID: [Int: (phase: Int, index: Int)] = [:]
 
     /// Creates a clock whose first tick is at `start`.
-    public init(start: NIODeadline, tickInterval: TimeAmount = .milliseconds(20)) {
+    public init(start: NIODeadline, frameInterval: TimeAmount = .milliseconds(20), phases: Int = 1) {
         self.nextTick = start
-        self.tickInterval = tickInterval
+        self.frameInterval = frameInterval
+        self.phases = max(1, min(phases, 20))
+        self.tickInterval = .nanoseconds(frameInterval.nanoseconds / Int64(self.phases))
+        buckets = Array(repeating: [], count: self.phases)
     }
 
     /// Channels on this clock.
-    public var channelCount: Int { channels.count }
+    public var channelCount: Int { buckets.reduce(0) { $0 + $1.count } }
 
     /// The channel with `id`.
-    public func channel(_ id: Int) -> MediaChannel? { indexByID[id].map { channels[$0] } }
+    public func channel(_ id: Int) -> MediaChannel? {
+        indexByID[id].map { buckets[$0.phase][$0.index] }
+    }
 
-    /// Ticks between two RTCP reports of a channel (250 × 20 ms = 5 s, RFC 3550 §6.2's
-    /// minimum); channels are spread over the interval by id.
-    public var rtcpIntervalTicks: Int64 = 250
-    /// Ticks between inactivity checks (one second).
-    public var inactivityCheckTicks: Int64 = 50
-
-    /// Adds a channel; it sends from the next tick, and its inactivity clock starts.
+    /// Adds a channel to the least loaded phase; it sends from its phase's next tick, and
+    /// its inactivity clock starts.
     public func add(_ channel: MediaChannel) {
         guard indexByID[channel.id] == nil else { return }
         channel.receiver.armInactivityTimer(at: nextTick)
-        indexByID[channel.id] = channels.count
-        channels.append(channel)
+        var phase = 0
+        for candidate in 1..<phases where buckets[candidate].count < buckets[phase].count { phase = candidate }
+        indexByID[channel.id] = (phase, buckets[phase].count)
+        buckets[phase].append(channel)
     }
 
     /// Removes a channel (swap-remove: O(1)).
     public func remove(id: Int) {
-        guard let index = indexByID.removeValue(forKey: id) else { return }
-        let last = channels.removeLast()
-        if index < channels.count {
-            channels[index] = last
-            indexByID[last.id] = index
+        guard let (phase, index) = indexByID.removeValue(forKey: id) else { return }
+        let last = buckets[phase].removeLast()
+        if index < buckets[phase].count {
+            buckets[phase][index] = last
+            indexByID[last.id] = (phase, index)
         }
     }
 
-    /// Runs every tick due at `now`. `send` gets each packet; `flush` is called once per
-    /// tick after the last packet. Returns channel events (play lists finished) and the
-    /// deadlines of the ticks run (for lateness measurements).
+    /// Runs every tick due at `now`. `send` gets each packet, `sendRTCP` each channel whose
+    /// report is due; `flush` is called once per tick after its last packet. Returns
+    /// channel events and the deadlines of the ticks run (for lateness measurements).
     @discardableResult
     public func advance(
         to now: NIODeadline,
@@ -70,17 +88,17 @@ public final class MediaClock {
     ) -> (events: [MediaEvent], tickDeadlines: [NIODeadline]) {
         var events: [MediaEvent] = []
         var deadlines: [NIODeadline] = []
-        var due = 0
         while nextTick <= now {
-            due += 1
-            if due > maximumCatchUpTicks {
-                // Skip: advance every channel's timeline without sending.
-                for channel in channels { events += channel.tick { _, _ in } }
+            let phase = Int(ticks % Int64(phases))
+            let frame = ticks / Int64(phases)
+            if now - nextTick > maximumLateness {
+                // Skip: advance these channels' timelines without sending.
+                for channel in buckets[phase] { events += channel.tick { _, _ in } }
                 skippedTicks += 1
             } else {
-                let rtcpSlot = Int(ticks % rtcpIntervalTicks)
-                let checkInactivity = ticks % inactivityCheckTicks == 0
-                for channel in channels {
+                let rtcpSlot = Int(frame % rtcpIntervalTicks)
+                let checkInactivity = frame % inactivityCheckTicks == 0
+                for channel in buckets[phase] {
                     let produced = channel.tick { header, payload in send(channel, header, payload) }
                     if !produced.isEmpty { events += produced }
                     if let sendRTCP, channel.id % Int(rtcpIntervalTicks) == rtcpSlot { sendRTCP(channel) }

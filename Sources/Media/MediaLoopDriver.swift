@@ -21,7 +21,7 @@ public final class MediaLoopDriver {
     public let clock: MediaClock
     /// Called with the events of each tick and of received packets.
     public var onEvents: (([MediaEvent]) -> Void)?
-    /// Called after each tick's flush with the tick's deadline, the time the flush ended,
+    /// Called after each (sub-)tick's flush with the tick's deadline, the time the flush ended,
     /// and the packets written (for lateness figures).
     public var onTick: ((_ deadline: NIODeadline, _ flushed: NIODeadline, _ packets: Int) -> Void)?
     /// Called when the tick task starts, with the tick's deadline and the time (how late
@@ -64,11 +64,12 @@ public final class MediaLoopDriver {
     private var packetsThisTick = 0
     private let allocator = ByteBufferAllocator()
 
-    /// Creates a driver whose clock starts at the next 20 ms from now.
-    public init(eventLoop: any EventLoop, writePath: WritePath = .batched) {
+    /// Creates a driver whose clock starts 20 ms from now, with `phases` sub-ticks per 20 ms
+    /// (see ``MediaClock``).
+    public init(eventLoop: any EventLoop, writePath: WritePath = .batched, phases: Int = 1) {
         self.eventLoop = eventLoop
         self.writePath = writePath
-        self.clock = MediaClock(start: .now() + .milliseconds(20))
+        self.clock = MediaClock(start: .now() + .milliseconds(20), phases: phases)
     }
 
     // MARK: Sockets

@@ -78,7 +78,7 @@ struct MediaClockTests {
         #expect(sent[0].header.sequenceNumber == 65533)
     }
 
-    @Test("catching up: at most three ticks at once, the rest skipped with timestamps still advancing")
+    @Test("catching up: due ticks run back to back; ticks over 50 ms late are skipped with timestamps still advancing")
     func catchUp() {
         let clock = MediaClock(start: Self.start)
         let ch = channel()
@@ -86,11 +86,39 @@ struct MediaClockTests {
         var sent: [SentPacket] = []
         let result = clock.advance(to: Self.at(ms: 100)) { _, header, payload in sent.append(SentPacket(header: header, payload: Array(payload), tick: 0)) }
         #expect(sent.count == 3)
-        #expect(result.tickDeadlines == [Self.at(ms: 0), Self.at(ms: 20), Self.at(ms: 40)])
+        #expect(result.tickDeadlines == [Self.at(ms: 60), Self.at(ms: 80), Self.at(ms: 100)])
         #expect(clock.skippedTicks == 3 && clock.ticks == 6)
         #expect(clock.nextTick == Self.at(ms: 120))
+        #expect(sent.first?.header.timestamp == UInt32(1000 + 3 * 160))
         _ = clock.advance(to: Self.at(ms: 120)) { _, header, payload in sent.append(SentPacket(header: header, payload: Array(payload), tick: 0)) }
         #expect(sent.last?.header.timestamp == UInt32(1000 + 6 * 160))
+    }
+
+    @Test("phases: channels spread over 1 ms sub-ticks, each still every 20 ms on its own schedule")
+    func phases() {
+        let clock = MediaClock(start: Self.start, phases: 20)
+        #expect(clock.tickInterval == .milliseconds(1))
+        var channels: [MediaChannel] = []
+        for id in 0..<40 {
+            let ch = channel(id: id)
+            channels.append(ch)
+            clock.add(ch)
+        }
+        clock.remove(id: 7)
+        var sendTimes: [Int: [Int64]] = [:]
+        var flushes = 0
+        for ms in Int64(0)..<60 {
+            clock.advance(to: Self.at(ms: ms), send: { ch, _, _ in sendTimes[ch.id, default: []].append(ms) }, flush: { flushes += 1 })
+        }
+        #expect(flushes == 60)
+        #expect(sendTimes.count == 39 && sendTimes[7] == nil)
+        for (_, times) in sendTimes {
+            #expect(times.count == 3)
+            #expect(times[1] - times[0] == 20 && times[2] - times[1] == 20)
+        }
+        // Two channels per phase (one phase lost one): at most 2 packets per sub-tick.
+        let perMillisecond = Dictionary(grouping: sendTimes.values.flatMap { $0 }, by: { $0 }).mapValues(\.count)
+        #expect(perMillisecond.values.max() == 2)
     }
 
     @Test("looping ringback for a time, then finished; G.722 advances 160 timestamp units per 20 ms")
