@@ -25,9 +25,13 @@ final class DatagramBatch {
     private var lengths: UnsafeMutablePointer<Int>
     private var addresses: UnsafeMutablePointer<sockaddr_storage>
     private var addressLengths: UnsafeMutablePointer<socklen_t>
+    private var messages: UnsafeMutablePointer<cmedia_mmsghdr>
+    private var vectors: UnsafeMutablePointer<iovec>
+    static let maximumBatch = 1024
 
-    /// Opens a non-blocking UDP socket bound to `address`.
-    init(bindingTo address: SocketAddress) throws {
+    /// Opens a non-blocking UDP socket bound to `address`, with room for `initialCapacity`
+    /// datagrams per tick before growing (a socket per channel needs one or two).
+    init(bindingTo address: SocketAddress, initialCapacity: Int = 64) throws {
         let family = address.protocol.rawValue
         let fd = socket(family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
@@ -46,7 +50,9 @@ final class DatagramBatch {
         lengths = .allocate(capacity: 1)
         addresses = .allocate(capacity: 1)
         addressLengths = .allocate(capacity: 1)
-        reserve(64)
+        messages = .allocate(capacity: 1)
+        vectors = .allocate(capacity: 1)
+        reserve(max(initialCapacity, 1))
     }
 
     deinit {
@@ -54,6 +60,8 @@ final class DatagramBatch {
         lengths.deallocate()
         addresses.deallocate()
         addressLengths.deallocate()
+        messages.deallocate()
+        vectors.deallocate()
     }
 
     private func reserve(_ wanted: Int) {
@@ -75,6 +83,10 @@ final class DatagramBatch {
         newAddressLengths.update(from: addressLengths, count: count)
         addressLengths.deallocate()
         addressLengths = newAddressLengths
+        messages.deallocate()
+        vectors.deallocate()
+        messages = .allocate(capacity: min(newCapacity, Self.maximumBatch))
+        vectors = .allocate(capacity: min(newCapacity, Self.maximumBatch))
         capacity = newCapacity
     }
 
@@ -133,26 +145,19 @@ final class DatagramBatch {
     /// Sends everything queued: `sendmmsg` in batches of up to 1,024.
     func flush() {
         guard count > 0 else { return }
-        let batch = 1024
-        var messages = [cmedia_mmsghdr](repeating: cmedia_mmsghdr(), count: min(count, batch))
-        var vectors = [iovec](repeating: iovec(), count: min(count, batch))
         var start = 0
         while start < count {
-            let n = min(batch, count - start)
+            let n = min(Self.maximumBatch, count - start)
             for i in 0..<n {
                 let index = start + i
                 vectors[i] = iovec(iov_base: data + index * Self.slotSize, iov_len: lengths[index])
+                messages[i] = cmedia_mmsghdr(
+                    msg_hdr: msghdr(
+                        msg_name: UnsafeMutableRawPointer(addresses + index), msg_namelen: addressLengths[index],
+                        msg_iov: vectors + i, msg_iovlen: 1, msg_control: nil, msg_controllen: 0, msg_flags: 0),
+                    msg_len: 0)
             }
-            let result: Int32 = vectors.withUnsafeMutableBufferPointer { iov -> Int32 in
-                guard let iovBase = iov.baseAddress else { return -1 }
-                for i in 0..<n {
-                    messages[i].msg_hdr = msghdr(
-                        msg_name: UnsafeMutableRawPointer(addresses + start + i), msg_namelen: addressLengths[start + i],
-                        msg_iov: iovBase + i, msg_iovlen: 1, msg_control: nil, msg_controllen: 0, msg_flags: 0)
-                    messages[i].msg_len = 0
-                }
-                return cmedia_sendmmsg(descriptor, &messages, UInt32(n))
-            }
+            let result = cmedia_sendmmsg(descriptor, messages, UInt32(n))
             if result <= 0 {
                 // EAGAIN (buffer full) or an error: drop the rest of this tick's batch.
                 dropped += count - start

@@ -76,7 +76,7 @@ public final class MediaLoopDriver {
 
     /// Binds a UDP socket on this loop (port 0 picks a free one) whose datagrams come back
     /// to `handler` on the loop.
-    static func bind(host: String, port: Int, on eventLoop: any EventLoop, batched: Bool,
+    static func bind(host: String, port: Int, on eventLoop: any EventLoop, batched: Bool, batchCapacity: Int = 64,
                      handler: @escaping @Sendable (AddressedEnvelope<ByteBuffer>) -> Void) -> EventLoopFuture<(any Channel, DatagramBatch?)> {
         let bootstrap = DatagramBootstrap(group: eventLoop)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -91,7 +91,7 @@ public final class MediaLoopDriver {
         guard batched else { return bootstrap.bind(host: host, port: port).map { ($0, nil) } }
         let batch: DatagramBatch
         do {
-            batch = try DatagramBatch(bindingTo: try SocketAddress(ipAddress: host, port: port))
+            batch = try DatagramBatch(bindingTo: try SocketAddress(ipAddress: host, port: port), initialCapacity: batchCapacity)
         } catch {
             return eventLoop.makeFailedFuture(error)
         }
@@ -114,7 +114,7 @@ public final class MediaLoopDriver {
     /// Opens a socket for one channel (one RTP port per call).
     public func openSocket(for channelID: Int, host: String = "0.0.0.0", port: Int = 0) -> EventLoopFuture<SocketAddress?> {
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        return Self.bind(host: host, port: port, on: eventLoop, batched: writePath == .batched) { envelope in
+        return Self.bind(host: host, port: port, on: eventLoop, batched: writePath == .batched, batchCapacity: 2) { envelope in
             bound.value.receive(envelope, channelID: channelID)
         }.map { channel, batch in
             bound.value.ownSockets[channelID] = channel
