@@ -35,8 +35,7 @@ final class DatagramBatch {
         let family = address.protocol.rawValue
         let fd = socket(family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
-        var one: CInt = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<CInt>.size))
+        // No SO_REUSEADDR: on Linux it would let two calls bind the same UDP port.
         var sendBuffer: CInt = 4 << 20
         setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, socklen_t(MemoryLayout<CInt>.size))
         let result = address.withSockAddr { pointer, size in bind(fd, pointer, socklen_t(size)) }

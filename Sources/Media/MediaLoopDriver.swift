@@ -79,7 +79,6 @@ public final class MediaLoopDriver {
     static func bind(host: String, port: Int, on eventLoop: any EventLoop, batched: Bool, batchCapacity: Int = 64,
                      handler: @escaping @Sendable (AddressedEnvelope<ByteBuffer>) -> Void) -> EventLoopFuture<(any Channel, DatagramBatch?)> {
         let bootstrap = DatagramBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.datagramVectorReadMessageCount, value: 32)
             // recvmmsg splits the receive buffer evenly between the messages: 2 KB each.
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 32 * 2048))
@@ -123,6 +122,28 @@ public final class MediaLoopDriver {
         }
     }
 
+    /// Ports for ``openSocketInRange(for:host:attempts:)`` (10000–20000 by default). Loops
+    /// each have their own; a port another loop (or process) holds fails to bind and the
+    /// next one is tried.
+    public var portAllocator = RTPPortAllocator()
+    private var portByChannel: [Int: Int] = [:]
+
+    /// Opens a socket for one channel on the next free even port of ``portAllocator``,
+    /// trying further ports when one is taken by another process (up to `attempts`).
+    public func openSocketInRange(for channelID: Int, host: String = "0.0.0.0", attempts: Int = 16) -> EventLoopFuture<SocketAddress?> {
+        guard attempts > 0, let port = portAllocator.allocate() else {
+            return eventLoop.makeFailedFuture(MediaPortsExhausted())
+        }
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        return openSocket(for: channelID, host: host, port: port).map { address in
+            bound.value.portByChannel[channelID] = port
+            return address
+        }.flatMapError { _ in
+            bound.value.portAllocator.release(port)
+            return bound.value.openSocketInRange(for: channelID, host: host, attempts: attempts - 1)
+        }
+    }
+
     // MARK: Channels
 
     /// Adds a channel to the clock. Its remote address (and SSRC once known) route shared-port
@@ -146,6 +167,7 @@ public final class MediaLoopDriver {
             dirtyBatches.removeAll { $0 === batch }
         }
         ownSockets.removeValue(forKey: id)?.close(promise: nil)
+        if let port = portByChannel.removeValue(forKey: id) { portAllocator.release(port) }
     }
 
     // MARK: Relaying
@@ -312,6 +334,9 @@ public final class MediaLoopDriver {
         if !events.isEmpty { onEvents?(events) }
     }
 }
+
+/// No free RTP port was left in the configured range (or binding kept failing).
+public struct MediaPortsExhausted: Error, Sendable {}
 
 /// Hands each received datagram to a closure.
 final class DatagramDelivery: ChannelInboundHandler {

@@ -49,7 +49,8 @@ struct LoopbackTests {
             let channel = MediaChannel(id: 1, codec: .pcma, remoteAddress: target,
                                        sender: RTPSender(ssrc: 1234, initialSequenceNumber: 100, initialTimestamp: 0),
                                        sendsSilenceWhenIdle: false)
-            let opened = sharedPort ? driver.openSharedPort(host: "127.0.0.1") : driver.openSocket(for: 1, host: "127.0.0.1")
+            driver.portAllocator = RTPPortAllocator(range: 42000...42999)
+            let opened = sharedPort ? driver.openSharedPort(host: "127.0.0.1") : driver.openSocketInRange(for: 1, host: "127.0.0.1")
             let boundDriver = NIOLoopBound(driver, eventLoop: loop)
             let boundChannel = NIOLoopBound(channel, eventLoop: loop)
             return opened.map { _ in

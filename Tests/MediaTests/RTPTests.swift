@@ -278,3 +278,23 @@ struct HostileInputTests {
         #expect(c.digits.queued.count < 100)
     }
 }
+
+@Suite("RTP port range")
+struct RTPPortAllocatorTests {
+    @Test("even ports from the range, least recently released first, exhaustion is nil")
+    func allocation() {
+        var ports = RTPPortAllocator(range: 10001...10009)
+        var taken: [Int] = []
+        while let port = ports.allocate() { taken.append(port) }
+        #expect(taken == [10002, 10004, 10006, 10008])
+        #expect(ports.available == 0 && ports.allocated == 4)
+        ports.release(10006)
+        ports.release(10002)
+        ports.release(10002)  // twice: ignored
+        ports.release(12000)  // not ours: ignored
+        #expect(ports.allocate() == 10006)
+        #expect(ports.allocate() == 10002)
+        #expect(ports.allocate() == nil)
+        #expect(RTPPortAllocator().available == 5001)
+    }
+}
