@@ -144,6 +144,14 @@ final class DatagramBatch {
     /// Sends everything queued: `sendmmsg` in batches of up to 1,024.
     func flush() {
         guard count > 0 else { return }
+        if count == 1 {
+            // One datagram (a socket per channel): plain sendto(2), no message vector.
+            let result = sendto(descriptor, data, lengths[0], 0,
+                                UnsafeRawPointer(addresses).assumingMemoryBound(to: sockaddr.self), addressLengths[0])
+            if result < 0 { dropped += 1 } else { sent += 1 }
+            count = 0
+            return
+        }
         var start = 0
         while start < count {
             let n = min(Self.maximumBatch, count - start)
