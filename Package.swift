@@ -46,6 +46,7 @@ let package = Package(
                 "SDP",
                 "Media",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -62,6 +63,7 @@ let package = Package(
             dependencies: [
                 "Media", "SDP", "TestSupport", "CSpanDSP", "CSndFile",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

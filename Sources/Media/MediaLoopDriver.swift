@@ -76,12 +76,15 @@ public final class MediaLoopDriver {
 
     /// Binds a UDP socket on this loop (port 0 picks a free one) whose datagrams come back
     /// to `handler` on the loop.
-    static func bind(host: String, port: Int, on eventLoop: any EventLoop, batched: Bool, batchCapacity: Int = 64,
+    static func bind(host: String, port: Int, on eventLoop: any EventLoop, batched: Bool, shared: Bool,
                      handler: @escaping @Sendable (AddressedEnvelope<ByteBuffer>) -> Void) -> EventLoopFuture<(any Channel, DatagramBatch?)> {
+        // The shared port reads up to 32 datagrams per recvmmsg; a channel's own port gets
+        // 50 a second and reads one at a time (NIO's vector-read state is kilobytes per socket).
+        let messagesPerRead = shared ? 32 : 1
         let bootstrap = DatagramBootstrap(group: eventLoop)
-            .channelOption(.datagramVectorReadMessageCount, value: 32)
+            .channelOption(.datagramVectorReadMessageCount, value: messagesPerRead)
             // recvmmsg splits the receive buffer evenly between the messages: 2 KB each.
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 32 * 2048))
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: messagesPerRead * 2048))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(DatagramDelivery(deliver: handler))
@@ -90,7 +93,7 @@ public final class MediaLoopDriver {
         guard batched else { return bootstrap.bind(host: host, port: port).map { ($0, nil) } }
         let batch: DatagramBatch
         do {
-            batch = try DatagramBatch(bindingTo: try SocketAddress(ipAddress: host, port: port), initialCapacity: batchCapacity)
+            batch = try DatagramBatch(bindingTo: try SocketAddress(ipAddress: host, port: port), initialCapacity: shared ? 64 : 2)
         } catch {
             return eventLoop.makeFailedFuture(error)
         }
@@ -101,7 +104,7 @@ public final class MediaLoopDriver {
     /// Opens the shared media port: every channel added with `ownSocket: nil` sends from it.
     public func openSharedPort(host: String = "0.0.0.0", port: Int = 0) -> EventLoopFuture<SocketAddress?> {
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        return Self.bind(host: host, port: port, on: eventLoop, batched: writePath == .batched) { envelope in
+        return Self.bind(host: host, port: port, on: eventLoop, batched: writePath == .batched, shared: true) { envelope in
             bound.value.receiveShared(envelope)
         }.map { channel, batch in
             bound.value.sharedPort = channel
@@ -113,7 +116,7 @@ public final class MediaLoopDriver {
     /// Opens a socket for one channel (one RTP port per call).
     public func openSocket(for channelID: Int, host: String = "0.0.0.0", port: Int = 0) -> EventLoopFuture<SocketAddress?> {
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        return Self.bind(host: host, port: port, on: eventLoop, batched: writePath == .batched, batchCapacity: 2) { envelope in
+        return Self.bind(host: host, port: port, on: eventLoop, batched: writePath == .batched, shared: false) { envelope in
             bound.value.receive(envelope, channelID: channelID)
         }.map { channel, batch in
             bound.value.ownSockets[channelID] = channel
