@@ -212,9 +212,9 @@ public final class MediaChannel {
 
     /// An RTCP compound for this channel (RFC 3550 §6.1): SR if we have sent, else RR, with
     /// a report block on the far end's source, and SDES CNAME; with `bye`, a BYE too.
-    public func rtcpCompound(unixNanoseconds: Int64, bye: Bool = false) -> [UInt8] {
+    public func rtcpCompound(unixNanoseconds: Int64, at now: NIODeadline = .now(), bye: Bool = false) -> [UInt8] {
         var packets: [RTCPPacket] = []
-        let blocks = receiver.reportBlock().map { [$0] } ?? []
+        let blocks = receiver.reportBlock(at: now).map { [$0] } ?? []
         if sender.packetCount > 0 {
             packets.append(sender.senderReport(ntpTimestamp: NTPTime.timestamp(unixNanoseconds: unixNanoseconds), reports: blocks))
         } else {
@@ -365,6 +365,14 @@ public final class MediaChannel {
             }
         }
         return keys.flatMap { offerDigit($0.0, from: $0.1) }
+    }
+
+    /// Handles an RTCP datagram (on the RTP port with rtcp-mux, RFC 5761, or the RTCP port).
+    public func receiveRTCP(_ bytes: UnsafeRawBufferPointer, from source: SocketAddress, at now: NIODeadline) -> [MediaEvent] {
+        switch receiver.receiveRTCP(bytes, from: source, at: now) {
+        case .bye(let reason): return [.remoteBye(channel: id, reason: reason)]
+        case .noted, .dropped: return []
+        }
     }
 
     /// Feeds a key from SIP INFO (the SIP core parsed it with ``DTMFInfoBody``).

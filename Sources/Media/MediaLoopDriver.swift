@@ -319,7 +319,8 @@ public final class MediaLoopDriver {
         if let relay = relays[channel.id] {
             let forwarded = envelope.data.withUnsafeReadableBytes { raw -> (datagram: [UInt8], to: MediaChannel)? in
                 if RTPPacket.looksLikeRTCP(raw) {
-                    channel.receiver.noteRTCP(at: now)  // each leg keeps its own RTCP
+                    let events = channel.receiveRTCP(raw, from: envelope.remoteAddress, at: now)  // each leg keeps its own RTCP
+                    if !events.isEmpty { self.onEvents?(events) }
                     return nil
                 }
                 return relay.forward(raw, receivedOn: channel, from: envelope.remoteAddress, at: now)
@@ -329,8 +330,7 @@ public final class MediaLoopDriver {
         }
         let events = envelope.data.withUnsafeReadableBytes { raw -> [MediaEvent] in
             if RTPPacket.looksLikeRTCP(raw) {
-                channel.receiver.noteRTCP(at: now)
-                return []
+                return channel.receiveRTCP(raw, from: envelope.remoteAddress, at: now)
             }
             return channel.receive(raw, from: envelope.remoteAddress, at: now)
         }

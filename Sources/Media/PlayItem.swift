@@ -19,4 +19,6 @@ public enum MediaEvent: Sendable, Equatable {
     /// No RTP or RTCP arrived for the inactivity timeout while not on hold: a dead call
     /// (reported once).
     case inactive(channel: Int)
+    /// The far end sent an RTCP BYE (RFC 3550 §6.6).
+    case remoteBye(channel: Int, reason: String?)
 }

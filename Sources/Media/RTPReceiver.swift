@@ -206,8 +206,62 @@ public struct RTPReceiver: Sendable {
     }
 
     /// A receiver report block for the current source, if there is one.
-    public mutating func reportBlock() -> RTCPReportBlock? {
+    /// A receiver report block for the current source at `now`, with LSR/DLSR filled in
+    /// when a sender report from it arrived (RFC 3550 §6.4.1: lets the far end compute the
+    /// round-trip time).
+    public mutating func reportBlock(at now: NIODeadline? = nil) -> RTCPReportBlock? {
         guard let ssrc = remoteSSRC else { return nil }
-        return statistics?.makeReportBlock(ssrc: ssrc)
+        var lsr: UInt32 = 0, dlsr: UInt32 = 0
+        if let (middle, arrived) = lastSenderReport, let now {
+            lsr = middle
+            dlsr = UInt32(truncatingIfNeeded: max(0, (now - arrived).nanoseconds) * 65536 / 1_000_000_000)
+        }
+        return statistics?.makeReportBlock(ssrc: ssrc, lastSenderReport: lsr, delaySinceLastSenderReport: dlsr)
+    }
+
+    /// The middle 32 bits of the last SR's NTP timestamp from the current source, and when it came.
+    public private(set) var lastSenderReport: (UInt32, NIODeadline)?
+
+    /// What an RTCP datagram told us.
+    public enum RTCPOutcome: Sendable, Equatable {
+        /// Noted (reports, descriptions).
+        case noted
+        /// The far end left (RFC 3550 §6.6): the call's media is over.
+        case bye(reason: String?)
+        /// Not valid RTCP; dropped and counted.
+        case dropped
+    }
+
+    /// Handles an RTCP datagram from `source` (RFC 3550 §6.4, §6.6). RTCP from an address
+    /// other than the latched host is ignored; valid RTCP keeps the session alive.
+    public mutating func receiveRTCP(_ bytes: UnsafeRawBufferPointer, from source: SocketAddress, at now: NIODeadline) -> RTCPOutcome {
+        guard bytes.count <= maximumPacketSize else {
+            drops.oversized += 1
+            return .dropped
+        }
+        if let latched = latchedAddress, latched.ipAddress != source.ipAddress {
+            drops.unexpectedSource += 1
+            return .dropped
+        }
+        let packets: [RTCPPacket]
+        do {
+            packets = try RTCPPacket.parseCompound(bytes)
+        } catch {
+            drops.malformed += 1
+            return .dropped
+        }
+        lastActivity = now
+        var outcome = RTCPOutcome.noted
+        for packet in packets {
+            switch packet {
+            case let .senderReport(ssrc, ntp, _, _, _, _) where remoteSSRC == nil || ssrc == remoteSSRC:
+                lastSenderReport = (NTPTime.middle(ntp), now)
+            case let .bye(ssrcs, reason) where remoteSSRC.map(ssrcs.contains) ?? true:
+                outcome = .bye(reason: reason)
+            default:
+                break
+            }
+        }
+        return outcome
     }
 }

@@ -164,6 +164,27 @@ struct RTPReceiverTests {
         #expect(r.accepted == 1)
     }
 
+    @Test("RTCP in: SR gives LSR/DLSR for our report, BYE ends the call, RTCP from another host is dropped")
+    func rtcpIn() throws {
+        let ch = MediaChannel(id: 9, codec: .pcmu, sender: RTPSender(ssrc: 0x99, initialSequenceNumber: 0, initialTimestamp: 0))
+        let t0 = NIODeadline.uptimeNanoseconds(5_000_000_000)
+        _ = packet(seq: 1, ts: 0).withUnsafeBytes { ch.receive($0, from: far, at: t0) }
+        let sr = RTCPPacket.serializeCompound([.senderReport(ssrc: 42, ntpTimestamp: 0x0000_1234_5678_0000, rtpTimestamp: 0, packetCount: 1, octetCount: 160, reports: [])])
+        #expect(sr.withUnsafeBytes { ch.receiveRTCP($0, from: far, at: t0) }.isEmpty)
+        // Our report half a second later: LSR = middle bits of their NTP time, DLSR = 0.5 s in 1/65536 s.
+        let compound = try RTCPPacket.parseCompound(ch.rtcpCompound(unixNanoseconds: 0, at: t0 + .milliseconds(500)))
+        guard case let .receiverReport(ssrc, blocks) = compound.first else { Issue.record("no RR"); return }
+        #expect(ssrc == 0x99)
+        #expect(blocks.first?.lastSenderReport == 0x1234_5678)
+        #expect(blocks.first?.delaySinceLastSenderReport == 32768)
+        let bye = RTCPPacket.serializeCompound([.receiverReport(ssrc: 42, reports: []), .bye(ssrcs: [42], reason: "hangup")])
+        #expect(bye.withUnsafeBytes { ch.receiveRTCP($0, from: stranger, at: t0) }.isEmpty)
+        #expect(ch.receiver.drops.unexpectedSource == 1)
+        #expect(bye.withUnsafeBytes { ch.receiveRTCP($0, from: far, at: t0) } == [.remoteBye(channel: 9, reason: "hangup")])
+        #expect([UInt8](repeating: 0x81, count: 9).withUnsafeBytes { ch.receiveRTCP($0, from: far, at: t0) }.isEmpty)
+        #expect(ch.receiver.drops.malformed == 1)
+    }
+
     @Test("a flood beyond the per-second limit is dropped and counted, then accepted again the next second")
     func flood() {
         var r = RTPReceiver(audioPayloadTypes: [0: .pcmu])
