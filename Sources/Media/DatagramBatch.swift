@@ -111,12 +111,7 @@ final class DatagramBatch {
         if let base = payload.baseAddress {
             (slot + header.encodedLength).copyMemory(from: base, byteCount: payload.count)
         }
-        lengths[count] = length
-        remote.withSockAddr { pointer, size in
-            UnsafeMutableRawPointer(addresses + count).copyMemory(from: pointer, byteCount: min(size, MemoryLayout<sockaddr_storage>.size))
-            addressLengths[count] = socklen_t(size)
-        }
-        count += 1
+        commit(length: length, to: remote)
     }
 
     /// Queues raw bytes (RTCP) for `remote`.
@@ -130,7 +125,12 @@ final class DatagramBatch {
         bytes.withUnsafeBytes { raw in
             if let base = raw.baseAddress { slot.copyMemory(from: base, byteCount: raw.count) }
         }
-        lengths[count] = bytes.count
+        commit(length: bytes.count, to: remote)
+    }
+
+    /// Completes the slot being filled: its length and destination.
+    private func commit(length: Int, to remote: SocketAddress) {
+        lengths[count] = length
         remote.withSockAddr { pointer, size in
             UnsafeMutableRawPointer(addresses + count).copyMemory(from: pointer, byteCount: min(size, MemoryLayout<sockaddr_storage>.size))
             addressLengths[count] = socklen_t(size)

@@ -161,16 +161,16 @@ struct BenchMediaCommand: ParsableCommand {
         print(String(format: "cpu: %.1f %% of one core in all (sending loops %.1f %%, loopback receivers %.1f %%), %d cores",
                      cpuPercent, senderCPU / wall * 100, receiverCPU / wall * 100, System.coreCount))
         print(String(format: "lateness (channel's ideal send time → flush done, per packet): p50 %.3f ms, p99 %.3f ms, max %.3f ms; ticks skipped %d; refused by the kernel %d",
-                     merged.percentile(0.5), merged.percentile(0.99), merged.maximumMilliseconds, skipped, kernelDropped))
+                     merged.lateness.percentile(0.5), merged.lateness.percentile(0.99), merged.lateness.maximumMilliseconds, skipped, kernelDropped))
         print(String(format: "wake-up (tick deadline → tick task starts, per tick; the machine's scheduling): p50 %.3f ms, p99 %.3f ms, max %.3f ms",
-                     merged.wakePercentile(0.5), merged.wakePercentile(0.99), Double(merged.wakeMaximum) / 1e6))
+                     merged.wake.percentile(0.5), merged.wake.percentile(0.99), merged.wake.maximumMilliseconds))
         let perPacket = senderCPU / Double(max(merged.packets, 1)) * 1e6
         print(String(format: "sending CPU per packet: %.2f µs (loopback: includes the kernel's delivery to the receiving socket) → one core could carry about %.0f channels",
                      perPacket, 1e6 / max(perPacket, 0.001) / 50))
         print("machine load average (1, 5, 15 min) before: \(loadBefore), after: \(loadAverage())")
         print(String(format: "memory: %.1f KB per channel (RSS growth over set-up, including sockets' user-space state)",
                      Double(max(rssAfter - rssBefore, 0)) / Double(channels) / 1024))
-        print(String(format: "media: %d channels, p99 lateness %.2f ms, cpu %.0f %%", channels, merged.percentile(0.99), cpuPercent))
+        print(String(format: "media: %d channels, p99 lateness %.2f ms, cpu %.0f %%", channels, merged.lateness.percentile(0.99), cpuPercent))
     }
 }
 
@@ -210,80 +210,76 @@ extension BenchMediaCommand {
     }
 }
 
-/// Per-loop lateness histogram (10 µs buckets up to 1 s), touched only on its loop until read.
-final class LoopStats: @unchecked Sendable {
+/// A histogram of delays in 10 µs buckets up to 1 s, with weights.
+struct DelayHistogram {
     static let bucketNanoseconds: Int64 = 10_000
     var buckets = [Int](repeating: 0, count: 100_000)
-    var packets = 0
+    var count = 0
     var maximum: Int64 = 0
-    var threadCPUAtReset = 0.0
-    var recording = false
-    var lastDeadline: NIODeadline?
-    var wakeBuckets = [Int](repeating: 0, count: 100_000)
-    var wakeCount = 0
-    var wakeMaximum: Int64 = 0
 
-    func recordWake(deadline: NIODeadline, woke: NIODeadline) {
-        guard recording else { return }
-        let late = max(0, (woke - deadline).nanoseconds)
-        wakeBuckets[Int(min(late / Self.bucketNanoseconds, Int64(wakeBuckets.count - 1)))] += 1
-        wakeCount += 1
-        wakeMaximum = max(wakeMaximum, late)
-    }
-
-    func wakePercentile(_ p: Double) -> Double {
-        let target = Int((Double(wakeCount) * p).rounded(.up))
-        var seen = 0
-        for (index, count) in wakeBuckets.enumerated() {
-            seen += count
-            if seen >= target, count > 0 { return Double(Int64(index + 1) * Self.bucketNanoseconds) / 1e6 }
-        }
-        return Double(wakeMaximum) / 1e6
-    }
-
-    func reset(threadCPU: Double) {
-        buckets = [Int](repeating: 0, count: buckets.count)
-        wakeBuckets = [Int](repeating: 0, count: wakeBuckets.count)
-        wakeCount = 0
-        wakeMaximum = 0
-        packets = 0
-        maximum = 0
-        threadCPUAtReset = threadCPU
-        recording = true
-    }
-
-    func record(deadline: NIODeadline, flushed: NIODeadline, packets count: Int) {
-        guard recording else { return }
-        let late = max(0, (flushed - deadline).nanoseconds)
-        buckets[Int(min(late / Self.bucketNanoseconds, Int64(buckets.count - 1)))] += count
-        packets += count
+    mutating func record(_ nanoseconds: Int64, weight: Int = 1) {
+        let late = max(0, nanoseconds)
+        buckets[Int(min(late / Self.bucketNanoseconds, Int64(buckets.count - 1)))] += weight
+        count += weight
         maximum = max(maximum, late)
     }
 
-    static func merge(_ all: [LoopStats]) -> LoopStats {
-        let merged = LoopStats()
-        for stat in all {
-            for (index, count) in stat.buckets.enumerated() where count > 0 { merged.buckets[index] += count }
-            for (index, count) in stat.wakeBuckets.enumerated() where count > 0 { merged.wakeBuckets[index] += count }
-            merged.wakeCount += stat.wakeCount
-            merged.wakeMaximum = max(merged.wakeMaximum, stat.wakeMaximum)
-            merged.packets += stat.packets
-            merged.maximum = max(merged.maximum, stat.maximum)
-        }
-        return merged
+    mutating func merge(_ other: DelayHistogram) {
+        for (index, weight) in other.buckets.enumerated() where weight > 0 { buckets[index] += weight }
+        count += other.count
+        maximum = max(maximum, other.maximum)
     }
 
+    /// The delay below which a fraction `p` of the weight lies, in milliseconds (bucket upper bound).
     func percentile(_ p: Double) -> Double {
-        let target = Int((Double(packets) * p).rounded(.up))
+        let target = Int((Double(count) * p).rounded(.up))
         var seen = 0
-        for (index, count) in buckets.enumerated() {
-            seen += count
-            if seen >= target, count > 0 { return Double(Int64(index + 1) * Self.bucketNanoseconds) / 1e6 }
+        for (index, weight) in buckets.enumerated() {
+            seen += weight
+            if seen >= target, weight > 0 { return Double(Int64(index + 1) * Self.bucketNanoseconds) / 1e6 }
         }
         return maximumMilliseconds
     }
 
     var maximumMilliseconds: Double { Double(maximum) / 1e6 }
+}
+
+/// Per-loop figures, touched only on its loop until read after the loop stopped recording.
+final class LoopStats: @unchecked Sendable {
+    /// Per packet: ideal send time → flush done.
+    var lateness = DelayHistogram()
+    /// Per tick: ideal tick time → the loop ran the tick task.
+    var wake = DelayHistogram()
+    var threadCPUAtReset = 0.0
+    var recording = false
+
+    var packets: Int { lateness.count }
+
+    func reset(threadCPU: Double) {
+        lateness = DelayHistogram()
+        wake = DelayHistogram()
+        threadCPUAtReset = threadCPU
+        recording = true
+    }
+
+    func record(deadline: NIODeadline, flushed: NIODeadline, packets count: Int) {
+        guard recording, count > 0 else { return }
+        lateness.record((flushed - deadline).nanoseconds, weight: count)
+    }
+
+    func recordWake(deadline: NIODeadline, woke: NIODeadline) {
+        guard recording else { return }
+        wake.record((woke - deadline).nanoseconds)
+    }
+
+    static func merge(_ all: [LoopStats]) -> LoopStats {
+        let merged = LoopStats()
+        for stat in all {
+            merged.lateness.merge(stat.lateness)
+            merged.wake.merge(stat.wake)
+        }
+        return merged
+    }
 }
 
 /// Counts datagrams across receiver sockets.
