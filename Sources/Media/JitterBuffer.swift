@@ -19,6 +19,8 @@ public struct JitterBuffer<Frame: Sendable>: Sendable {
     public private(set) var late = 0
     /// Ticks that found no frame (losses).
     public private(set) var missing = 0
+    /// Times the stream jumped and the buffer started over.
+    public private(set) var resets = 0
 
     /// Creates a buffer holding `depth` frames before playout (3 × 20 ms by default).
     public init(depth: Int = 3, capacity: Int = 50) {
@@ -33,7 +35,17 @@ public struct JitterBuffer<Frame: Sendable>: Sendable {
     public mutating func insert(_ frame: Frame, sequenceNumber: UInt16) {
         if let next = nextSequence {
             // Signed distance with wrap-around (RFC 3550 A.1 arithmetic).
-            if Int16(bitPattern: sequenceNumber &- next) < 0 {
+            let distance = Int(Int16(bitPattern: sequenceNumber &- next))
+            if distance > capacity || distance < -Int(RTPSourceStatistics.maxMisorder) {
+                // A jump (the far end restarted its stream, RFC 3550 A.1): start over.
+                resets += 1
+                slots.removeAll()
+                started = false
+                nextSequence = sequenceNumber
+                slots[sequenceNumber] = frame
+                return
+            }
+            if distance < 0 {
                 guard !started else {
                     late += 1
                     return

@@ -256,6 +256,17 @@ struct JitterBufferTests {
         #expect(buffer.duplicates == 1 && buffer.late == 1 && buffer.missing == 1)
     }
 
+    @Test("a sequence jump (stream restart) starts over instead of waiting through the gap")
+    func restart() {
+        var buffer = JitterBuffer<Int>(depth: 2)
+        for seq: UInt16 in 100..<104 { buffer.insert(Int(seq), sequenceNumber: seq) }
+        guard case .frame(100) = buffer.pop() else { Issue.record(); return }
+        for seq: UInt16 in 30000..<30003 { buffer.insert(Int(seq), sequenceNumber: seq) }
+        #expect(buffer.resets == 1)
+        guard case .frame(30000) = buffer.pop() else { Issue.record("no restart"); return }
+        guard case .frame(30001) = buffer.pop() else { Issue.record(); return }
+    }
+
     @Test("waits until depth frames are held")
     func filling() {
         var buffer = JitterBuffer<Int>(depth: 2)
