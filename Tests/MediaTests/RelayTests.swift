@@ -77,6 +77,34 @@ struct RelayTests {
         #expect(abs(20 * log10(rms / expectedRMS)) < 1.5)
     }
 
+    @Test("a key sent as RFC 4733 events to a leg without telephone-event arrives as tones it can detect")
+    func eventsAsTones() throws {
+        let a = leg(1, .pcmu, ssrc: 1), b = leg(2, .pcma, events: nil, ssrc: 2)
+        let relay = MediaRelay(a: a, b: b)
+        // Key 7: events every 20 ms up to 120 ms, three end packets, one duplicate, then audio silence.
+        var durations: [(UInt16, Bool)] = (1...6).map { (UInt16($0 * 160), false) }
+        durations.insert((320, false), at: 2)
+        durations += [(960, true), (960, true), (960, true)]
+        var audio: [Int16] = []
+        let decoder = AudioDecoder(codec: .pcma)
+        var sequence: UInt16 = 0
+        for (duration, end) in durations {
+            let bytes = RTPPacket.serialize(header: RTPHeader(marker: duration == 160, payloadType: 101, sequenceNumber: sequence, timestamp: 4000, ssrc: 9),
+                                            payload: TelephoneEvent(event: 7, isEnd: end, duration: duration).bytes)
+            sequence &+= 1
+            if let out = bytes.withUnsafeBytes({ relay.forward($0, receivedOn: a, from: farA, at: .now()) }) {
+                let packet = try RTPPacket.parse(out.datagram)
+                #expect(packet.header.payloadType == 8)
+                out.datagram.withUnsafeBytes { decoder.decode(UnsafeRawBufferPointer(rebasing: $0[packet.payloadOffset...]), appendingTo: &audio) }
+            }
+        }
+        #expect(relay.eventsAsTones == 6)
+        #expect(audio.count == 960)
+        audio += [Int16](repeating: 0, count: 800)
+        var detector = DTMFToneDetector()
+        #expect(detector.process(audio) == [.d7])
+    }
+
     @Test("detached: both players resume at once, streams continue with a marker; bad packets are dropped")
     func detach() throws {
         let a = leg(1, .pcmu, ssrc: 1), b = leg(2, .pcma, events: nil, ssrc: 2)
@@ -88,10 +116,10 @@ struct RelayTests {
         var sentByA: [RTPHeader] = []
         _ = clock.advance(to: .uptimeNanoseconds(40_000_000)) { ch, header, _ in if ch === a { sentByA.append(header) } }
         #expect(sentByA.isEmpty)
-        // Junk and an event to a leg without telephone-event: dropped.
+        // Junk is dropped; a flash event (not a key) to a leg without telephone-event too.
         #expect([UInt8](repeating: 1, count: 5).withUnsafeBytes { relay.forward($0, receivedOn: a, from: farA, at: .now()) } == nil)
-        let event = RTPPacket.serialize(header: RTPHeader(payloadType: 101, sequenceNumber: 1, timestamp: 1, ssrc: 5), payload: TelephoneEvent(event: 1, duration: 160).bytes)
-        #expect(event.withUnsafeBytes { relay.forward($0, receivedOn: a, from: farA, at: .now()) } == nil)
+        let flash = RTPPacket.serialize(header: RTPHeader(payloadType: 101, sequenceNumber: 1, timestamp: 1, ssrc: 5), payload: TelephoneEvent(event: 16, duration: 160).bytes)
+        #expect(flash.withUnsafeBytes { relay.forward($0, receivedOn: a, from: farA, at: .now()) } == nil)
         #expect(relay.eventsNotPassed == 1)
         relay.detach()
         a.play([.prompt(Tones.beep)])
