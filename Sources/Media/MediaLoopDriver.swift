@@ -156,8 +156,10 @@ public final class MediaLoopDriver {
         if let address = channel.remoteAddress { byAddress[address] = channel.id }
     }
 
-    /// Removes a channel and closes its own socket, if any.
+    /// Removes a channel and closes its own socket, if any. A relay it was part of ends:
+    /// the other leg is back on its player at the next tick.
     public func remove(id: Int) {
+        detachRelay(channelID: id)
         if let channel = clock.channel(id) {
             if let address = channel.remoteAddress { byAddress[address] = nil }
             if let address = channel.receiver.latchedAddress { byAddress[address] = nil }
