@@ -272,9 +272,14 @@ public final class MediaChannel {
         if sendsSilenceWhenIdle {
             silenceFrame.withUnsafeBytes { sendAudio($0, send) }
         } else {
+            if pendingFrames > 0 {
+                // The end of a prompt in a partly filled packet: send what there is.
+                let header = sender.audioHeader(payloadType: payloadType, payloadCount: pendingPayload.count, timestamp: pendingTimestamp, marker: pendingMarker)
+                pendingPayload.withUnsafeBytes { send(header, $0) }
+                pendingFrames = 0
+                pendingPayload.removeAll(keepingCapacity: true)
+            }
             sender.skipTick()
-            pendingFrames = 0
-            pendingPayload.removeAll(keepingCapacity: true)
         }
         return nil
     }

@@ -233,6 +233,20 @@ struct MediaClockTests {
         #expect(Array((sent[0].payload + sent[1].payload + sent[2].payload).prefix(960)) == frames + frames)
     }
 
+    @Test("ptime 40 without idle silence: a prompt ending mid-packet still goes out whole")
+    func ptime40PartialEnd() {
+        let clock = MediaClock(start: Self.start)
+        let ch = MediaChannel(id: 1, codec: .pcmu, remoteAddress: try? SocketAddress(ipAddress: "127.0.0.1", port: 4000),
+                              sender: RTPSender(ssrc: 1, initialSequenceNumber: 0, initialTimestamp: 0), sendsSilenceWhenIdle: false,
+                              ptimeMilliseconds: 40)
+        clock.add(ch)
+        ch.play([.prompt(Self.prompt)])  // 3 frames: one full packet and a half one
+        var sent: [SentPacket] = [], events: [MediaEvent] = []
+        run(clock, untilMs: 140, into: &sent, events: &events)
+        #expect(sent.map(\.payload.count) == [320, 160])
+        #expect(sent.map(\.header.timestamp) == [0, 320])
+    }
+
     @Test("a stream from offer/answer: payload types, ptime, RTCP port, direction and hold")
     func fromNegotiatedStream() throws {
         let stream = NegotiatedStream(
