@@ -47,12 +47,12 @@ public final class MediaLoopDriver {
 
     /// Datagrams the kernel took, on the batched path.
     public var datagramsSent: Int {
-        retiredSent + (sharedBatch?.sent ?? 0) + ownBatches.values.reduce(0) { $0 + $1.sent }
+        retiredSent + (sharedBatch?.sent ?? 0) + ownBatches.values.reduce(0) { $0 + $1.sent } + rtcpBatches.values.reduce(0) { $0 + $1.sent }
     }
 
     /// Datagrams dropped because the socket buffer was full (batched path).
     public var datagramsDropped: Int {
-        retiredDropped + (sharedBatch?.dropped ?? 0) + ownBatches.values.reduce(0) { $0 + $1.dropped }
+        retiredDropped + (sharedBatch?.dropped ?? 0) + ownBatches.values.reduce(0) { $0 + $1.dropped } + rtcpBatches.values.reduce(0) { $0 + $1.dropped }
     }
 
     private var ownSockets: [Int: any Channel] = [:]
@@ -133,18 +133,48 @@ public final class MediaLoopDriver {
 
     /// Opens a socket for one channel on the next free even port of ``portAllocator``,
     /// trying further ports when one is taken by another process (up to `attempts`).
-    public func openSocketInRange(for channelID: Int, host: String = "0.0.0.0", attempts: Int = 16) -> EventLoopFuture<SocketAddress?> {
+    public func openSocketInRange(for channelID: Int, host: String = "0.0.0.0", withRTCP: Bool = true,
+                                  attempts: Int = 16) -> EventLoopFuture<SocketAddress?> {
         guard attempts > 0, let port = portAllocator.allocate() else {
             return eventLoop.makeFailedFuture(MediaPortsExhausted())
         }
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        return openSocket(for: channelID, host: host, port: port).map { address in
+        let opened = openSocket(for: channelID, host: host, port: port).flatMap { address -> EventLoopFuture<SocketAddress?> in
+            guard withRTCP else { return bound.value.eventLoop.makeSucceededFuture(address) }
+            // RFC 3550 §11: RTCP on the next (odd) port, received and sent there.
+            return bound.value.openRTCPSocket(for: channelID, host: host, port: port + 1).map { address }.flatMapError { error in
+                bound.value.ownSockets.removeValue(forKey: channelID)?.close(promise: nil)
+                bound.value.ownBatches[channelID] = nil
+                return bound.value.eventLoop.makeFailedFuture(error)
+            }
+        }
+        return opened.map { address in
             bound.value.portByChannel[channelID] = port
             return address
         }.flatMapError { _ in
             bound.value.portAllocator.release(port)
-            return bound.value.openSocketInRange(for: channelID, host: host, attempts: attempts - 1)
+            return bound.value.openSocketInRange(for: channelID, host: host, withRTCP: withRTCP, attempts: attempts - 1)
         }
+    }
+
+    private var rtcpSockets: [Int: any Channel] = [:]
+    private var rtcpBatches: [Int: DatagramBatch] = [:]
+
+    private func openRTCPSocket(for channelID: Int, host: String, port: Int) -> EventLoopFuture<Void> {
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        return Self.bind(host: host, port: port, on: eventLoop, batched: writePath == .batched, shared: false) { envelope in
+            bound.value.receiveRTCPDatagram(envelope, channelID: channelID)
+        }.map { channel, batch in
+            bound.value.rtcpSockets[channelID] = channel
+            if let batch { bound.value.rtcpBatches[channelID] = batch }
+        }
+    }
+
+    private func receiveRTCPDatagram(_ envelope: AddressedEnvelope<ByteBuffer>, channelID: Int) {
+        guard let channel = clock.channel(channelID) else { return }
+        let now = NIODeadline.now()
+        let events = envelope.data.withUnsafeReadableBytes { channel.receiveRTCP($0, from: envelope.remoteAddress, at: now) }
+        if !events.isEmpty { onEvents?(events) }
     }
 
     // MARK: Channels
@@ -172,6 +202,12 @@ public final class MediaLoopDriver {
             dirtyBatches.removeAll { $0 === batch }
         }
         ownSockets.removeValue(forKey: id)?.close(promise: nil)
+        if let batch = rtcpBatches.removeValue(forKey: id) {
+            retiredSent += batch.sent
+            retiredDropped += batch.dropped
+            dirtyBatches.removeAll { $0 === batch }
+        }
+        rtcpSockets.removeValue(forKey: id)?.close(promise: nil)
         if let port = portByChannel.removeValue(forKey: id) { portAllocator.release(port) }
     }
 
@@ -223,6 +259,8 @@ public final class MediaLoopDriver {
         dirtyBatches.removeAll()
         for socket in ownSockets.values { socket.close(promise: nil) }
         ownSockets = [:]
+        for socket in rtcpSockets.values { socket.close(promise: nil) }
+        rtcpSockets = [:]
         sharedPort?.close(promise: nil)
         sharedPort = nil
     }
@@ -269,13 +307,14 @@ public final class MediaLoopDriver {
         guard let remote = channel.rtcpAddress else { return }
         let unixNanoseconds = Int64(Date().timeIntervalSince1970 * 1e9)
         let bytes = channel.rtcpCompound(unixNanoseconds: unixNanoseconds)
+        let useRTCPSocket = !channel.rtcpMultiplexed
         if writePath == .batched {
-            guard let batch = sharedBatch ?? ownBatches[channel.id] else { return }
+            guard let batch = (useRTCPSocket ? rtcpBatches[channel.id] : nil) ?? sharedBatch ?? ownBatches[channel.id] else { return }
             batch.enqueue(bytes: bytes, to: remote)
             if batch.pending == 1 { dirtyBatches.append(batch) }
             return
         }
-        guard let socket = ownSockets[channel.id] ?? sharedPort else { return }
+        guard let socket = (useRTCPSocket ? rtcpSockets[channel.id] : nil) ?? ownSockets[channel.id] ?? sharedPort else { return }
         var buffer = allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         socket.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)

@@ -235,3 +235,72 @@ struct RelayLoopbackTests {
         try await group.shutdownGracefully()
     }
 }
+
+@Suite("RTCP on its own port (RFC 3550 §11)")
+struct RTCPPortTests {
+    @Test("reports leave from RTP port + 1 to the far end's RTCP port; a BYE there reaches the flow")
+    func rtcpPort() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        // The far end: RTP on an even port, RTCP on the next one.
+        var farRTP: (any Channel)?
+        var farRTCP: (any Channel)?
+        let reportPromise = loop.makePromise(of: (SocketAddress, [UInt8]).self)
+        final class FirstDatagram: ChannelInboundHandler, Sendable {
+            typealias InboundIn = AddressedEnvelope<ByteBuffer>
+            let promise: EventLoopPromise<(SocketAddress, [UInt8])>
+            init(_ promise: EventLoopPromise<(SocketAddress, [UInt8])>) { self.promise = promise }
+            func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+                let envelope = unwrapInboundIn(data)
+                promise.succeed((envelope.remoteAddress, Array(envelope.data.readableBytesView)))
+            }
+        }
+        let handler = FirstDatagram(reportPromise)
+        for port in stride(from: 43_000, to: 43_400, by: 2) {
+            guard let rtp = try? await DatagramBootstrap(group: loop).bind(host: "127.0.0.1", port: port).get() else { continue }
+            if let rtcp = try? await DatagramBootstrap(group: loop)
+                .channelInitializer({ channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) } })
+                .bind(host: "127.0.0.1", port: port + 1).get() {
+                farRTP = rtp
+                farRTCP = rtcp
+                break
+            }
+            try await rtp.close()
+        }
+        let rtp = try #require(farRTP), rtcp = try #require(farRTCP)
+        let farAddress = try #require(rtp.localAddress)
+        let byePromise = loop.makePromise(of: MediaEvent.self)
+        let (ourRTP, bound) = try await loop.flatSubmit { () -> EventLoopFuture<(SocketAddress?, NIOLoopBound<MediaLoopDriver>)> in
+            let driver = MediaLoopDriver(eventLoop: loop)
+            driver.portAllocator = RTPPortAllocator(range: 44_000...44_999)
+            let bound = NIOLoopBound(driver, eventLoop: loop)
+            let channel = MediaChannel(id: 1, codec: .pcmu, remoteAddress: farAddress,
+                                       sender: RTPSender(ssrc: 0x5151, initialSequenceNumber: 0, initialTimestamp: 0))
+            let boundChannel = NIOLoopBound(channel, eventLoop: loop)
+            return driver.openSocketInRange(for: 1, host: "127.0.0.1").map { address in
+                bound.value.add(boundChannel.value)
+                bound.value.onEvents = { events in
+                    for event in events { if case .remoteBye = event { byePromise.succeed(event) } }
+                }
+                bound.value.start()
+                return (address, bound)
+            }
+        }.get()
+        let ourPort = try #require(ourRTP?.port)
+        #expect(ourPort % 2 == 0)
+        let (source, report) = try await reportPromise.futureResult.get()
+        #expect(source.port == ourPort + 1)
+        let packets = try RTCPPacket.parseCompound(report)
+        guard case let .senderReport(ssrc, _, _, _, _, _) = packets.first else { Issue.record("not an SR: \(packets)"); return }
+        #expect(ssrc == 0x5151)
+        // The far end says BYE to our RTCP port.
+        let bye = RTCPPacket.serializeCompound([.receiverReport(ssrc: 7, reports: []), .bye(ssrcs: [7], reason: "done")])
+        let ourRTCP = try SocketAddress(ipAddress: "127.0.0.1", port: ourPort + 1)
+        try await rtcp.writeAndFlush(AddressedEnvelope(remoteAddress: ourRTCP, data: ByteBuffer(bytes: bye)))
+        #expect(try await byePromise.futureResult.get() == .remoteBye(channel: 1, reason: "done"))
+        try await loop.submit { bound.value.stop() }.get()
+        try await rtp.close()
+        try await rtcp.close()
+        try await group.shutdownGracefully()
+    }
+}
