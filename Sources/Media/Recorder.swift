@@ -1,8 +1,13 @@
+import Dispatch
+
 /// Records a call's incoming audio to a 16-bit WAV file with libsndfile as it arrives.
 ///
 /// Samples are held in memory for at most ``flushInterval`` seconds of audio, then written
 /// and synced (`sf_write_sync`), and libsndfile rewrites the WAV header on every write: a
-/// crash loses at most the last second and leaves a readable file. Recording stops at
+/// crash loses at most the last second and leaves a readable file. With
+/// `writesInBackground` (the default) the writes and syncs run on the recorder's own serial
+/// queue, so a slow disk never blocks the event loop; a write error is reported by the next
+/// ``append(_:)`` or by ``finish()``. Recording stops at
 /// ``maximumSeconds`` or after ``silenceSeconds`` of continuous silence (frames whose level
 /// is below ``silenceThresholdDBm0``), whichever comes first.
 public final class Recorder {
@@ -29,7 +34,24 @@ public final class Recorder {
     /// Why it stopped, once it has.
     public private(set) var stopReason: StopReason?
 
-    private let writer: WAVWriter
+    private let writer: WriterBox
+    private let queue: DispatchQueue?
+
+    /// The file writer, touched only on the recorder's queue (or, without one, the caller's).
+    private final class WriterBox: @unchecked Sendable {
+        let writer: WAVWriter
+        var error: SoundFile.Failure?
+        init(_ writer: WAVWriter) { self.writer = writer }
+        func write(_ samples: [Int16]) {
+            guard error == nil else { return }
+            do {
+                try writer.write(samples)
+                writer.sync()
+            } catch {
+                self.error = error
+            }
+        }
+    }
     private var pending: [Int16] = []
     private var recorded = 0
     private var silentRun = 0
@@ -40,14 +62,15 @@ public final class Recorder {
 
     /// Opens `path` for writing.
     public init(path: String, sampleRate: Int = 8000, maximumSeconds: Double = 180, silenceSeconds: Double? = 5,
-                silenceThresholdDBm0: Double = -45, flushInterval: Double = 1) throws(SoundFile.Failure) {
+                silenceThresholdDBm0: Double = -45, flushInterval: Double = 1, writesInBackground: Bool = true) throws(SoundFile.Failure) {
         self.path = path
         self.sampleRate = sampleRate
         self.maximumSeconds = maximumSeconds
         self.silenceSeconds = silenceSeconds
         self.silenceThresholdDBm0 = silenceThresholdDBm0
         self.flushInterval = min(max(flushInterval, 0.02), 1)
-        self.writer = try WAVWriter(path: path, sampleRate: sampleRate)
+        self.writer = WriterBox(try WAVWriter(path: path, sampleRate: sampleRate))
+        self.queue = writesInBackground ? DispatchQueue(label: "switchboard.recorder") : nil
         frameSize = sampleRate / 50
         // Mean square of a sine at the threshold level.
         let amplitude = DTMFToneDetector.zeroDBm0Amplitude * pow10(silenceThresholdDBm0 / 20)
@@ -83,21 +106,50 @@ public final class Recorder {
         } else if let silenceSeconds, Double(silentRun) >= silenceSeconds * Double(sampleRate) {
             stopReason = .silence
         }
-        if stopReason != nil { try finish() }
+        if stopReason != nil { try close() }
         return stopReason
     }
 
-    /// Writes and syncs what is held.
+    /// Writes and syncs what is held (in the background when so configured).
     public func flush() throws(SoundFile.Failure) {
+        if let error = writer.error { throw error }
         guard !pending.isEmpty else { return }
-        try writer.write(pending)
-        writer.sync()
+        let chunk = pending
         pending.removeAll(keepingCapacity: true)
+        if let queue {
+            let box = writer
+            queue.async { box.write(chunk) }
+        } else {
+            writer.write(chunk)
+            if let error = writer.error { throw error }
+        }
     }
 
-    /// Writes what is held and closes the file.
+    /// Writes what is held and closes the file without waiting (the queue does it).
+    public func close() throws(SoundFile.Failure) {
+        try flush()
+        let box = writer
+        if let queue {
+            queue.async { box.writer.close() }
+        } else {
+            box.writer.close()
+        }
+    }
+
+    /// Waits until every write handed to the background queue is on disk.
+    public func waitForWrites() {
+        queue?.sync {}
+    }
+
+    /// Writes what is held and closes the file (waits for background writes).
     public func finish() throws(SoundFile.Failure) {
         try flush()
-        writer.close()
+        let box = writer
+        if let queue {
+            queue.sync { box.writer.close() }
+        } else {
+            box.writer.close()
+        }
+        if let error = box.error { throw error }
     }
 }

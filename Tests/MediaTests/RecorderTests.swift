@@ -32,7 +32,9 @@ struct RecorderTests {
         for start in stride(from: 0, to: audio.count, by: 320) {
             try recorder.append(Array(audio[start..<min(start + 320, audio.count)]))
         }
-        // Read it while the recorder is still open, as a crash would leave it.
+        // Read it while the recorder is still open, as a crash would leave it (once the
+        // background queue has done what it was given).
+        recorder.waitForWrites()
         let (samples, rate) = try SoundFile.readMono(path: path)
         #expect(rate == 16000)
         #expect(samples.count >= audio.count - 16000)
@@ -54,6 +56,7 @@ struct RecorderTests {
         }
         #expect(reason == .maximumDuration)
         #expect(appended == 34)
+        recorder.waitForWrites()  // the recorder closed the file on its queue
         #expect(try SoundFile.readMono(path: dir + "/max.wav").samples.count == 8000)
     }
 
