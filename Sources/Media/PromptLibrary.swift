@@ -15,13 +15,21 @@ public struct PromptLoadError: Error, CustomStringConvertible, Equatable {
 /// 16 kHz with libsoxr, and encoded once per codec into shared 20 ms frames.
 ///
 /// Names are paths under the directory without the extension: `welcome`, `en/welcome`.
-/// ``prompt(named:language:)`` looks in the language folder first, then at the top. Hidden
-/// files (starting with `.`) are ignored; every other file must decode, or loading fails
-/// naming it. ``reloadChanged()`` re-reads files whose modification time or size changed,
+/// ``prompt(named:language:)`` looks in the language folder first, then at the top. Files
+/// with an audio extension libsndfile reads (``audioExtensions``) are prompts and must
+/// decode, or loading fails naming them; hidden files and other files (a `prompts.txt`
+/// script, a README) are ignored. ``reloadChanged()`` re-reads files whose modification time or size changed,
 /// adds new ones and drops deleted ones; calls already holding a ``Prompt`` keep it.
 public final class PromptLibrary: Sendable {
     /// The directory the prompts come from.
     public let directory: String
+
+    /// File extensions taken as prompts (lower case): the formats libsndfile 1.2 reads.
+    public static let audioExtensions: Set<String> = [
+        "wav", "wave", "flac", "ogg", "oga", "opus", "mp3", "aif", "aiff", "aifc", "au", "snd",
+        "caf", "w64", "rf64", "voc", "paf", "svx", "nist", "sph", "sf", "ircam", "mat4", "mat5",
+        "pvf", "xi", "htk", "sds", "avr", "sd2", "wve", "mpc",
+    ]
 
     private struct Entry: Sendable {
         var prompt: Prompt
@@ -105,7 +113,8 @@ public final class PromptLibrary: Sendable {
         var result: [(String, String, Date, Int)] = []
         var seen: [String: String] = [:]
         for case let url as URL in enumerator {
-            guard let values = try? url.resourceValues(forKeys: Set(keys)), values.isRegularFile == true else { continue }
+            guard let values = try? url.resourceValues(forKeys: Set(keys)), values.isRegularFile == true,
+                  audioExtensions.contains(url.pathExtension.lowercased()) else { continue }
             let relative = url.standardizedFileURL.path.dropFirst(root.path.count).drop(while: { $0 == "/" })
             let name = String(relative).split(separator: "/").map(String.init).joined(separator: "/")
             let withoutExtension = (name as NSString).deletingPathExtension

@@ -53,6 +53,7 @@ struct PromptLibraryTests {
         let flac = (0..<44100).map { [Float(0.8 * sin(2 * .pi * 600 * Double($0) / 44100)), 0] }
         try writeSoundFile(dir + "/en/welcome.flac", format: Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_16), rate: 44100, channels: 2, frames: flac)
         try writeSoundFile(dir + "/.hidden.wav", format: Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16), rate: 8000, channels: 1, frames: [[0]])
+        try Data("welcome|Thank you for calling\n".utf8).write(to: URL(fileURLWithPath: dir + "/prompts.txt"))  // not audio: ignored
 
         let library = try PromptLibrary(directory: dir)
         #expect(library.names == ["en/welcome", "welcome"])

@@ -8,6 +8,44 @@ let spokenPromptsDirectory: String = {
         .appendingPathComponent("Fixtures/prompts").path
 }()
 
+/// The project's shipped prompts (`prompts/` at the repository root), or the directory in
+/// `SWITCHBOARD_PROMPTS`; nil when neither exists.
+let shippedPromptsDirectory: String? = {
+    if let path = ProcessInfo.processInfo.environment["SWITCHBOARD_PROMPTS"] { return path }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let path = root.appendingPathComponent("prompts").path
+    return FileManager.default.fileExists(atPath: path) ? path : nil
+}()
+
+/// Talk-off over every prompt of a library in every codec: the false keys found.
+func falseKeys(in library: PromptLibrary) -> [String] {
+    var found: [String] = []
+    for name in library.names {
+        guard let prompt = library.prompt(named: name) else { continue }
+        for codec in AudioCodec.allCases {
+            var detector = DTMFToneDetector(sampleRate: codec.sampleRate)
+            let decoder = AudioDecoder(codec: codec)
+            for index in 0..<prompt.frameCount {
+                var samples: [Int16] = []
+                prompt.withFrame(index, codec: codec) { decoder.decode($0, appendingTo: &samples) }
+                for key in detector.process(samples) { found.append("\(name) \(codec) frame \(index): \(key)") }
+            }
+        }
+    }
+    return found
+}
+
+@Suite("Shipped prompts")
+struct ShippedPromptTests {
+    @Test("every shipped prompt loads, and none makes the detector hear a key", .enabled(if: shippedPromptsDirectory != nil))
+    func talkOff() throws {
+        let library = try PromptLibrary(directory: try #require(shippedPromptsDirectory))
+        #expect(!library.names.isEmpty)
+        let found = falseKeys(in: library)
+        #expect(found.isEmpty, "\(found)")
+    }
+}
+
 @Suite("Spoken prompts (Ogg/Vorbis and FLAC fixtures)")
 struct SpokenPromptTests {
     @Test("all load from the language folder, at both rates")
@@ -22,20 +60,8 @@ struct SpokenPromptTests {
     @Test("talk-off: no keys detected in any prompt, through µ-law, A-law (8 kHz) and G.722 (16 kHz)")
     func talkOff() throws {
         let library = try PromptLibrary(directory: spokenPromptsDirectory)
-        var falseKeys: [String] = []
-        for name in library.names {
-            guard let prompt = library.prompt(named: name) else { continue }
-            for codec in AudioCodec.allCases {
-                var detector = DTMFToneDetector(sampleRate: codec.sampleRate)
-                let decoder = AudioDecoder(codec: codec)
-                for index in 0..<prompt.frameCount {
-                    var samples: [Int16] = []
-                    prompt.withFrame(index, codec: codec) { decoder.decode($0, appendingTo: &samples) }
-                    for key in detector.process(samples) { falseKeys.append("\(name) \(codec) frame \(index): \(key)") }
-                }
-            }
-        }
-        #expect(falseKeys.isEmpty, "\(falseKeys)")
+        let found = falseKeys(in: library)
+        #expect(found.isEmpty, "\(found)")
     }
 
     @Test("keys pressed while a prompt plays back at the caller (echo at −20 dB) are still detected")
