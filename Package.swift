@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "SDP", targets: ["SDP"]),
         .library(name: "SIPTransport", targets: ["SIPTransport"]),
         .library(name: "SIPTransaction", targets: ["SIPTransaction"]),
+        .library(name: "Media", targets: ["Media"]),
         .executable(name: "switchboard", targets: ["switchboard"]),
     ],
     dependencies: [
@@ -56,6 +57,25 @@ let package = Package(
         /// The admin's configuration: flow documents and the directory; loader (line:col errors),
         /// checker, interpreter (driving a `CallSession`), simulator, flow tests, diagrams.
         .target(name: "Flows", dependencies: [.product(name: "Yams", package: "Yams")]),
+        /// libsndfile (Debian `libsndfile1-dev`): prompt decoding and WAV recording.
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        /// libsoxr (Debian `libsoxr-dev`): resampling prompts to 8 and 16 kHz.
+        .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+        /// spandsp (Debian `libspandsp-dev`): the G.722 codec.
+        .systemLibrary(name: "CSpanDSP", pkgConfig: "spandsp", providers: [.apt(["libspandsp-dev"])]),
+        /// sendmmsg(2) for the media port's batched sends.
+        .target(name: "CMediaSocket"),
+        /// Media: RTP/RTCP (RFC 3550), G.711/G.722, RFC 4733 and in-band DTMF, prompts,
+        /// the media clock and player, recorder, relay.
+        .target(
+            name: "Media",
+            dependencies: [
+                "SDP", "CSndFile", "CSoxr", "CSpanDSP", "CMediaSocket",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         /// The command-line tool: `bench`, `sip-check`; later `serve`, `check`, `simulate`, `graph`, `mailbox`.
         .executableTarget(
             name: "switchboard",
@@ -64,6 +84,10 @@ let package = Package(
                 "SDP",
                 "Switchboard",
                 "Flows",
+                "Media",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -80,6 +104,15 @@ let package = Package(
                     resources: [.copy("Scenarios")]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "TestSupport"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows"]),
+        .testTarget(
+            name: "MediaTests",
+            dependencies: [
+                "Media", "SDP", "TestSupport", "CSpanDSP", "CSndFile",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

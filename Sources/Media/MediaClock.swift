@@ -1,0 +1,115 @@
+import NIOCore
+
+/// The media clock of one event loop, sans-IO: every 20 ms it asks each of its channels for
+/// the frame due and hands the packets out in one go, so the driver can write them all and
+/// flush once. There is no timer per call.
+///
+/// **Phases.** With `phases: 1` every channel is served at the same tick, so the last
+/// packet of a tick leaves when the whole tick is done: with thousands of channels that is
+/// milliseconds late. With `phases: n` the 20 ms frame is cut into n sub-ticks of 20/n ms
+/// and each channel belongs to one phase (the least loaded when it is added): every
+/// channel still sends every 20 ms on its own schedule, one flush per sub-tick, and a
+/// sub-tick only carries 1/n of the channels.
+///
+/// Ticks are scheduled from the start time (`start + k × 20/n ms`), never from the
+/// previous tick, so lateness does not accumulate. When the loop falls behind, due ticks
+/// run back to back; a tick more than ``maximumLateness`` late is skipped instead (the RTP
+/// timestamps still advance, so the far end sees a gap, not a time warp).
+public final class MediaClock {
+    /// The frame period every channel sends at.
+    public let frameInterval: TimeAmount
+    /// Sub-ticks per frame.
+    public let phases: Int
+    /// The tick period: frame interval / phases.
+    public let tickInterval: TimeAmount
+    /// The deadline of the next tick.
+    public private(set) var nextTick: NIODeadline
+    /// Ticks run or skipped so far.
+    public private(set) var ticks: Int64 = 0
+    /// Ticks skipped because the loop fell too far behind.
+    public private(set) var skippedTicks: Int64 = 0
+    /// A tick later than this is skipped rather than sent.
+    public var maximumLateness: TimeAmount = .milliseconds(50)
+    /// Ticks (frames) between two RTCP reports of a channel (250 × 20 ms = 5 s, RFC 3550
+    /// §6.2's minimum); channels are spread over the interval by id.
+    public var rtcpIntervalTicks: Int64 = 250
+    /// Frames between inactivity checks (one second).
+    public var inactivityCheckTicks: Int64 = 50
+    private var buckets: [[MediaChannel]]
+    private var indexByID: [Int: (phase: Int, index: Int)] = [:]
+
+    /// Creates a clock whose first tick is at `start`.
+    public init(start: NIODeadline, frameInterval: TimeAmount = .milliseconds(20), phases: Int = 1) {
+        self.nextTick = start
+        self.frameInterval = frameInterval
+        self.phases = max(1, min(phases, 20))
+        self.tickInterval = .nanoseconds(frameInterval.nanoseconds / Int64(self.phases))
+        buckets = Array(repeating: [], count: self.phases)
+    }
+
+    /// Channels on this clock.
+    public var channelCount: Int { buckets.reduce(0) { $0 + $1.count } }
+
+    /// The channel with `id`.
+    public func channel(_ id: Int) -> MediaChannel? {
+        indexByID[id].map { buckets[$0.phase][$0.index] }
+    }
+
+    /// Adds a channel to the least loaded phase; it sends from its phase's next tick, and
+    /// its inactivity clock starts.
+    public func add(_ channel: MediaChannel) {
+        guard indexByID[channel.id] == nil else { return }
+        channel.receiver.armInactivityTimer(at: nextTick)
+        var phase = 0
+        for candidate in 1..<phases where buckets[candidate].count < buckets[phase].count { phase = candidate }
+        indexByID[channel.id] = (phase, buckets[phase].count)
+        buckets[phase].append(channel)
+    }
+
+    /// Removes a channel (swap-remove: O(1)).
+    public func remove(id: Int) {
+        guard let (phase, index) = indexByID.removeValue(forKey: id) else { return }
+        let last = buckets[phase].removeLast()
+        if index < buckets[phase].count {
+            buckets[phase][index] = last
+            indexByID[last.id] = (phase, index)
+        }
+    }
+
+    /// Runs every tick due at `now`. `send` gets each packet, `sendRTCP` each channel whose
+    /// report is due; `flush` is called once per tick after its last packet. Returns
+    /// channel events and the deadlines of the ticks run (for lateness measurements).
+    @discardableResult
+    public func advance(
+        to now: NIODeadline,
+        send: (MediaChannel, RTPHeader, UnsafeRawBufferPointer) -> Void,
+        sendRTCP: ((MediaChannel) -> Void)? = nil,
+        flush: () -> Void = {}
+    ) -> (events: [MediaEvent], tickDeadlines: [NIODeadline]) {
+        var events: [MediaEvent] = []
+        var deadlines: [NIODeadline] = []
+        while nextTick <= now {
+            let phase = Int(ticks % Int64(phases))
+            let frame = ticks / Int64(phases)
+            if now - nextTick > maximumLateness {
+                // Skip: advance these channels' timelines without sending.
+                for channel in buckets[phase] { events += channel.tick { _, _ in } }
+                skippedTicks += 1
+            } else {
+                let rtcpSlot = Int(frame % rtcpIntervalTicks)
+                let checkInactivity = frame % inactivityCheckTicks == 0
+                for channel in buckets[phase] {
+                    let produced = channel.tick { header, payload in send(channel, header, payload) }
+                    if !produced.isEmpty { events += produced }
+                    if let sendRTCP, channel.id % Int(rtcpIntervalTicks) == rtcpSlot { sendRTCP(channel) }
+                    if checkInactivity, let event = channel.checkInactivity(at: nextTick) { events.append(event) }
+                }
+                flush()
+                deadlines.append(nextTick)
+            }
+            ticks += 1
+            nextTick = nextTick + tickInterval
+        }
+        return (events, deadlines)
+    }
+}

@@ -1,0 +1,306 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import Testing
+@testable import Media
+
+/// Collects datagrams on a UDP socket until `expected` have arrived.
+final class Collector: ChannelInboundHandler, Sendable {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    let expected: Int
+    let received = NIOLockedValueBox<[[UInt8]]>([])
+    let done: EventLoopPromise<[[UInt8]]>
+
+    init(expected: Int, promise: EventLoopPromise<[[UInt8]]>) {
+        self.expected = expected
+        self.done = promise
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        let all = received.withLockedValue { list -> [[UInt8]]? in
+            list.append(Array(envelope.data.readableBytesView))
+            return list.count == expected ? list : nil
+        }
+        if let all { done.succeed(all) }
+    }
+}
+
+@Suite("Loopback: the player sends a prompt over UDP")
+struct LoopbackTests {
+    @Test("received payloads decode back to the prompt's audio, paced and in order", arguments: [
+        (false, MediaLoopDriver.WritePath.batched), (true, .batched), (false, .nio), (true, .nio),
+    ])
+    func loopback(sharedPort: Bool, writePath: MediaLoopDriver.WritePath) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let prompt = Tones.tone(name: "loop", frequencies: [700, 1300], levelDBm0: -12, milliseconds: 200)
+        let promise = loop.makePromise(of: [[UInt8]].self)
+        let collector = Collector(expected: prompt.frameCount, promise: promise)
+        let receiver = try await DatagramBootstrap(group: loop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let target = try #require(receiver.localAddress)
+
+        let started = try await loop.flatSubmit { () -> EventLoopFuture<NIODeadline> in
+            let driver = MediaLoopDriver(eventLoop: loop, writePath: writePath)
+            let channel = MediaChannel(id: 1, codec: .pcma, remoteAddress: target,
+                                       sender: RTPSender(ssrc: 1234, initialSequenceNumber: 100, initialTimestamp: 0),
+                                       sendsSilenceWhenIdle: false)
+            driver.portAllocator = RTPPortAllocator(range: 42000...42999)
+            let opened = sharedPort ? driver.openSharedPort(host: "127.0.0.1") : driver.openSocketInRange(for: 1, host: "127.0.0.1")
+            let boundDriver = NIOLoopBound(driver, eventLoop: loop)
+            let boundChannel = NIOLoopBound(channel, eventLoop: loop)
+            return opened.map { _ in
+                let driver = boundDriver.value
+                driver.add(boundChannel.value)
+                boundChannel.value.play([.prompt(prompt)])
+                driver.onEvents = { events in
+                    if events.contains(.playbackFinished(channel: 1)) { boundDriver.value.stop() }
+                }
+                let start = driver.clock.nextTick
+                driver.start()
+                return start
+            }
+        }.get()
+
+        let datagrams = try await promise.futureResult.get()
+        let finished = NIODeadline.now()
+        try await receiver.close()
+        try await group.shutdownGracefully()
+
+        // Ten frames of 20 ms take at least 180 ms of real pacing after the first tick.
+        #expect(finished - started >= .milliseconds(175))
+        let packets = try datagrams.map { try RTPPacket.parse($0) }
+        #expect(packets.map(\.header.sequenceNumber) == (0..<prompt.frameCount).map { UInt16(100 + $0) })
+        #expect(packets.map(\.header.timestamp) == (0..<prompt.frameCount).map { UInt32(160 * $0) })
+        #expect(packets.allSatisfy { $0.header.payloadType == 8 && $0.header.ssrc == 1234 })
+        let decoder = AudioDecoder(codec: .pcma)
+        var audio: [Int16] = []
+        for (bytes, packet) in zip(datagrams, packets) {
+            bytes.withUnsafeBytes { decoder.decode(UnsafeRawBufferPointer(rebasing: $0[packet.payloadOffset...]), appendingTo: &audio) }
+        }
+        // A-law round trip of the prompt's own samples, and within G.711's SNR of the original.
+        let expected = prompt.samples8k.map { G711.linear(fromALaw: G711.alaw(fromLinear: $0)) }
+        #expect(Array(audio.prefix(expected.count)) == expected)
+        var signal = 0.0, noise = 0.0
+        for (a, b) in zip(audio, prompt.samples8k) {
+            signal += Double(b) * Double(b)
+            noise += (Double(a) - Double(b)) * (Double(a) - Double(b))
+        }
+        #expect(10 * log10(signal / noise) > 30)
+    }
+}
+
+import Foundation
+
+/// Collects driver events from the loop.
+final class EventSink: Sendable {
+    let events = NIOLockedValueBox<[MediaEvent]>([])
+    let done: EventLoopPromise<Void>
+    let wanted: Int
+    init(wanted: Int, promise: EventLoopPromise<Void>) {
+        self.wanted = wanted
+        self.done = promise
+    }
+    func add(_ new: [MediaEvent]) {
+        let count = events.withLockedValue { list -> Int in
+            list += new.filter { if case .digit = $0 { return true } else { return false } }
+            return list.count
+        }
+        if count == wanted { done.succeed(()) }
+    }
+}
+
+@Suite("Shared media port: receiving")
+struct SharedPortTests {
+    @Test("datagrams to one port reach the right channel by source address; strangers are counted, not delivered")
+    func demultiplex() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        // Two far ends and a stranger, each its own socket.
+        var peers: [any Channel] = []
+        for _ in 0..<3 {
+            peers.append(try await DatagramBootstrap(group: loop).bind(host: "127.0.0.1", port: 0).get())
+        }
+        let addresses = peers.compactMap(\.localAddress)
+        let promise = loop.makePromise(of: Void.self)
+        let sink = EventSink(wanted: 2, promise: promise)
+        let (portAddress, boundDriver) = try await loop.flatSubmit { () -> EventLoopFuture<(SocketAddress?, NIOLoopBound<MediaLoopDriver>)> in
+            let driver = MediaLoopDriver(eventLoop: loop)
+            let bound = NIOLoopBound(driver, eventLoop: loop)
+            return driver.openSharedPort(host: "127.0.0.1").map { address in
+                for (id, remote) in addresses.prefix(2).enumerated() {
+                    let channel = MediaChannel(id: id, codec: .pcmu, telephoneEventPayloadType: 101, remoteAddress: remote,
+                                               sender: RTPSender(ssrc: UInt32(id + 1), initialSequenceNumber: 0, initialTimestamp: 0),
+                                               sendsSilenceWhenIdle: false)
+                    bound.value.add(channel)
+                }
+                bound.value.onEvents = { sink.add($0) }
+                return (address, bound)
+            }
+        }.get()
+        let port = try #require(portAddress)
+        func key(_ digit: DTMFDigit, ssrc: UInt32) -> ByteBuffer {
+            let bytes = RTPPacket.serialize(header: RTPHeader(marker: true, payloadType: 101, sequenceNumber: 1, timestamp: 8000, ssrc: ssrc),
+                                            payload: TelephoneEvent(event: digit.rawValue, duration: 160).bytes)
+            return ByteBuffer(bytes: bytes)
+        }
+        // The stranger first (must not reach anyone), then each far end.
+        try await peers[2].writeAndFlush(AddressedEnvelope(remoteAddress: port, data: key(.d5, ssrc: 99)))
+        try await peers[0].writeAndFlush(AddressedEnvelope(remoteAddress: port, data: key(.d1, ssrc: 10)))
+        try await peers[1].writeAndFlush(AddressedEnvelope(remoteAddress: port, data: key(.d2, ssrc: 20)))
+        try await promise.futureResult.get()
+        let unmatched = try await loop.submit { boundDriver.value.unmatchedDatagrams }.get()
+        let events = sink.events.withLockedValue { $0 }
+        #expect(unmatched == 1)
+        let byChannel = events.compactMap { event -> String? in
+            if case let .digit(channel, press) = event { return "\(channel):\(press.digit)" }
+            return nil
+        }
+        #expect(Set(byChannel) == ["0:1", "1:2"])
+        try await loop.submit { boundDriver.value.stop() }.get()
+        for peer in peers { try await peer.close() }
+        try await group.shutdownGracefully()
+    }
+}
+
+/// Waits for `wanted` datagrams on a socket.
+final class Waiter: ChannelInboundHandler, Sendable {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    let box = NIOLockedValueBox<[[UInt8]]>([])
+    let wanted: Int
+    let promise: EventLoopPromise<[[UInt8]]>
+    init(wanted: Int, promise: EventLoopPromise<[[UInt8]]>) {
+        self.wanted = wanted
+        self.promise = promise
+    }
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = Array(unwrapInboundIn(data).data.readableBytesView)
+        // RTCP (a leg's reports to port + 1 may land here when ports are adjacent) is not counted.
+        if bytes.withUnsafeBytes({ RTPPacket.looksLikeRTCP($0) }) { return }
+        let all = box.withLockedValue { list -> [[UInt8]]? in
+            list.append(bytes)
+            return list.count == wanted ? list : nil
+        }
+        if let all { promise.succeed(all) }
+    }
+}
+
+@Suite("Relay over UDP")
+struct RelayLoopbackTests {
+    @Test("a µ-law packet from leg A's far end arrives at leg B's far end as A-law on B's stream")
+    func relay() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let promise = loop.makePromise(of: [[UInt8]].self)
+        let farA = try await DatagramBootstrap(group: loop).bind(host: "127.0.0.1", port: 0).get()
+        let waiter = Waiter(wanted: 1, promise: promise)
+        let farB = try await DatagramBootstrap(group: loop)
+            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(waiter) } }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let addressA = try #require(farA.localAddress), addressB = try #require(farB.localAddress)
+        let (portA, bound) = try await loop.flatSubmit { () -> EventLoopFuture<(SocketAddress?, NIOLoopBound<MediaLoopDriver>)> in
+            let driver = MediaLoopDriver(eventLoop: loop)
+            let bound = NIOLoopBound(driver, eventLoop: loop)
+            let a = MediaChannel(id: 1, codec: .pcmu, remoteAddress: addressA, sender: RTPSender(ssrc: 0xA, initialSequenceNumber: 0, initialTimestamp: 0))
+            let b = MediaChannel(id: 2, codec: .pcma, remoteAddress: addressB, sender: RTPSender(ssrc: 0xB, initialSequenceNumber: 500, initialTimestamp: 0))
+            let boundA = NIOLoopBound(a, eventLoop: loop), boundB = NIOLoopBound(b, eventLoop: loop)
+            return driver.openSocket(for: 1, host: "127.0.0.1").flatMap { portA in
+                bound.value.openSocket(for: 2, host: "127.0.0.1").map { _ in
+                    bound.value.add(boundA.value)
+                    bound.value.add(boundB.value)
+                    bound.value.attach(MediaRelay(a: boundA.value, b: boundB.value))
+                    return (portA, bound)
+                }
+            }
+        }.get()
+        let target = try #require(portA)
+        let samples = Signals.pcm(Signals.tones([(600, -10)], milliseconds: 20))
+        let payload = AudioEncoder(codec: .pcmu).encode(samples)
+        let packet = RTPPacket.serialize(header: RTPHeader(payloadType: 0, sequenceNumber: 9, timestamp: 90, ssrc: 0x55), payload: payload)
+        try await farA.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: ByteBuffer(bytes: packet)))
+        let received = try await promise.futureResult.get()
+        let parsed = try RTPPacket.parse(received[0])
+        #expect(parsed.header.payloadType == 8 && parsed.header.ssrc == 0xB && parsed.header.sequenceNumber == 500)
+        let decoded = AudioDecoder(codec: .pcma).decode(Array(received[0][parsed.payloadOffset...]))
+        let original = AudioDecoder(codec: .pcmu).decode(payload)
+        #expect(decoded.count == 160)
+        #expect(zip(decoded, original).allSatisfy { abs(Int($0.0) - Int($0.1)) <= 8 + abs(Int($0.1)) / 16 })
+        try await loop.submit { bound.value.stop() }.get()
+        try await farA.close()
+        try await farB.close()
+        try await group.shutdownGracefully()
+    }
+}
+
+@Suite("RTCP on its own port (RFC 3550 §11)")
+struct RTCPPortTests {
+    @Test("reports leave from RTP port + 1 to the far end's RTCP port; a BYE there reaches the flow")
+    func rtcpPort() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        // The far end: RTP on an even port, RTCP on the next one.
+        var farRTP: (any Channel)?
+        var farRTCP: (any Channel)?
+        let reportPromise = loop.makePromise(of: (SocketAddress, [UInt8]).self)
+        final class FirstDatagram: ChannelInboundHandler, Sendable {
+            typealias InboundIn = AddressedEnvelope<ByteBuffer>
+            let promise: EventLoopPromise<(SocketAddress, [UInt8])>
+            init(_ promise: EventLoopPromise<(SocketAddress, [UInt8])>) { self.promise = promise }
+            func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+                let envelope = unwrapInboundIn(data)
+                promise.succeed((envelope.remoteAddress, Array(envelope.data.readableBytesView)))
+            }
+        }
+        let handler = FirstDatagram(reportPromise)
+        for port in stride(from: 43_000, to: 43_400, by: 2) {
+            guard let rtp = try? await DatagramBootstrap(group: loop).bind(host: "127.0.0.1", port: port).get() else { continue }
+            if let rtcp = try? await DatagramBootstrap(group: loop)
+                .channelInitializer({ channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) } })
+                .bind(host: "127.0.0.1", port: port + 1).get() {
+                farRTP = rtp
+                farRTCP = rtcp
+                break
+            }
+            try await rtp.close()
+        }
+        let rtp = try #require(farRTP), rtcp = try #require(farRTCP)
+        let farAddress = try #require(rtp.localAddress)
+        let byePromise = loop.makePromise(of: MediaEvent.self)
+        let (ourRTP, bound) = try await loop.flatSubmit { () -> EventLoopFuture<(SocketAddress?, NIOLoopBound<MediaLoopDriver>)> in
+            let driver = MediaLoopDriver(eventLoop: loop)
+            driver.portAllocator = RTPPortAllocator(range: 44_000...44_999)
+            let bound = NIOLoopBound(driver, eventLoop: loop)
+            let channel = MediaChannel(id: 1, codec: .pcmu, remoteAddress: farAddress,
+                                       sender: RTPSender(ssrc: 0x5151, initialSequenceNumber: 0, initialTimestamp: 0))
+            let boundChannel = NIOLoopBound(channel, eventLoop: loop)
+            return driver.openSocketInRange(for: 1, host: "127.0.0.1").map { address in
+                bound.value.add(boundChannel.value)
+                bound.value.onEvents = { events in
+                    for event in events { if case .remoteBye = event { byePromise.succeed(event) } }
+                }
+                bound.value.start()
+                return (address, bound)
+            }
+        }.get()
+        let ourPort = try #require(ourRTP?.port)
+        #expect(ourPort % 2 == 0)
+        let (source, report) = try await reportPromise.futureResult.get()
+        #expect(source.port == ourPort + 1)
+        let packets = try RTCPPacket.parseCompound(report)
+        guard case let .senderReport(ssrc, _, _, _, _, _) = packets.first else { Issue.record("not an SR: \(packets)"); return }
+        #expect(ssrc == 0x5151)
+        // The far end says BYE to our RTCP port.
+        let bye = RTCPPacket.serializeCompound([.receiverReport(ssrc: 7, reports: []), .bye(ssrcs: [7], reason: "done")])
+        let ourRTCP = try SocketAddress(ipAddress: "127.0.0.1", port: ourPort + 1)
+        try await rtcp.writeAndFlush(AddressedEnvelope(remoteAddress: ourRTCP, data: ByteBuffer(bytes: bye)))
+        #expect(try await byePromise.futureResult.get() == .remoteBye(channel: 1, reason: "done"))
+        try await loop.submit { bound.value.stop() }.get()
+        try await rtp.close()
+        try await rtcp.close()
+        try await group.shutdownGracefully()
+    }
+}
