@@ -3,7 +3,7 @@ import SIPMessage
 @testable import SIPCore
 
 @Suite("Dialog creation (RFC 3261 §12.1)")
-struct DialogCreationTests {
+struct DialogCreationTests: DialogFixture {
     @Test("UAS: 2xx creates a confirmed dialog; route set = Record-Route in order, remote target = Contact, remote CSeq (§12.1.1)")
     func uasConfirmed() throws {
         let invite = aliceInvite()

@@ -3,7 +3,7 @@ import SIPMessage
 @testable import SIPCore
 
 @Suite("Dialog receiving (RFC 3261 §12.2.2, §14)")
-struct DialogReceivingTests {
+struct DialogReceivingTests: DialogFixture {
     /// A table with one confirmed UAS dialog (remote CSeq 314159).
     func table() throws -> (DialogTable, Dialog) {
         let dialog = try #require(uasDialog())
@@ -44,7 +44,7 @@ struct DialogReceivingTests {
             #expect(rejection.response(to: stray).statusCode == 481)
         }
         var untagged = dialog
-        untagged.localParty = dialog.localParty.with(parameter: "tag", nil)
+        untagged.localParty = NameAddress(uri: dialog.localParty.uri)
         for method in ["BYE", "UPDATE", "INFO", "PRACK"] {
             #expect(table.route(peerRequest(method, in: untagged, cseq: 1)) == .reject(.noDialog))
         }
@@ -57,8 +57,9 @@ struct DialogReceivingTests {
     @Test("A request with unparsable From gets 400, not a crash")
     func malformed() {
         var table = DialogTable()
-        let bad = message(["BYE sip:x@h SIP/2.0", "Via: SIP/2.0/UDP h;branch=z9hG4bK1", "From: <<<", "To: <sip:a@b>;tag=1",
-                           "Call-ID: c", "CSeq: 2 BYE"])
+        let bad = SIPMessage.request(.bye, uri: .sip(SIPURI(host: "h")), headers: SIPHeaders([
+            ("Via", "SIP/2.0/UDP h;branch=z9hG4bK1"), ("From", "<<<"), ("To", "<sip:a@b>;tag=1"), ("Call-ID", "c"), ("CSeq", "2 BYE"),
+        ]))
         #expect(table.route(bad) == .reject(DialogRejection(status: 400)))
     }
 
@@ -108,7 +109,7 @@ struct DialogReceivingTests {
     @Test("Glare: an INVITE while our re-INVITE is pending gets 491 (§14.2)")
     func glare491() throws {
         var (table, dialog) = try table()
-        let ours = try #require(table[dialog.id]).makeRequestCopy()
+        let ours = try #require(table[dialog.id]).makeRequestCopy(via: testVia)
         table[dialog.id] = ours.dialog
         #expect(table[dialog.id]?.pendingLocalInvite == 1)
         let theirs = peerRequest("INVITE", in: dialog, cseq: 314160, contact: "<sip:alice@192.0.2.10>")
@@ -140,7 +141,7 @@ struct DialogReceivingTests {
 
     @Test("Glare backoff without Retry-After: owner of the Call-ID 2.1–4 s, the other 0–2 s, in 10 ms units (§14.1)")
     func backoff() throws {
-        var generator = SplitMix(seed: 42)
+        var generator = DialogSplitMix(seed: 42)
         var ownerValues: Set<Duration> = []
         for _ in 0..<500 {
             let owner = GlareBackoff.delay(isCallIDOwner: true, using: &generator)
@@ -162,15 +163,15 @@ struct DialogReceivingTests {
 
 extension Dialog {
     /// A copy of this dialog after building a re-INVITE, and the re-INVITE.
-    func makeRequestCopy() throws -> (dialog: Dialog, request: SIPMessage) {
+    func makeRequestCopy(via: Via) throws -> (dialog: Dialog, request: SIPMessage) {
         var copy = self
-        let request = try copy.makeRequest(.invite, via: testVia)
+        let request = try copy.makeRequest(.invite, via: via)
         return (copy, request.message)
     }
 }
 
 /// A small deterministic generator for tests.
-struct SplitMix: RandomNumberGenerator {
+struct DialogSplitMix: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

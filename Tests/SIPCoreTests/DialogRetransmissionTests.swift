@@ -4,7 +4,7 @@ import SIPTransaction
 @testable import SIPCore
 
 @Suite("Dialog 2xx retransmission and forks (RFC 3261 §13.3.1.4, §13.2.2.4)")
-struct DialogRetransmissionTests {
+struct DialogRetransmissionTests: DialogFixture {
     /// Runs the retransmitter to `end`, waking at each deadline; returns (ms, action) pairs.
     func run(_ retransmitter: inout TwoHundredRetransmitter, until end: SIPInstant) -> [(Int64, TwoHundredRetransmitter.Action)] {
         var log: [(Int64, TwoHundredRetransmitter.Action)] = []

@@ -4,7 +4,7 @@ import SIPTransaction
 @testable import SIPCore
 
 @Suite("Session timer (RFC 4028)")
-struct SessionTimerTests {
+struct SessionTimerTests: DialogFixture {
     @Test("Session-Expires and Min-SE parse and print; malformed ones are errors, not crashes")
     func headers() throws {
         #expect(SessionExpires("1800;refresher=uac") == SessionExpires(interval: 1800, refresher: .uac))

@@ -5,7 +5,8 @@ public struct DialogRequest: Hashable, Sendable {
     /// The request, ready to hand to the transaction layer (or, for an ACK, the transport).
     public var message: SIPMessage
     /// The URI whose host the request goes to (RFC 3263 resolution): the first Route when
-    /// there is one, otherwise the Request-URI (RFC 3261 §8.1.2).
+    /// there is one, otherwise — or when the first hop is a strict router — the Request-URI
+    /// (RFC 3261 §8.1.2).
     public var nextHop: URI
 
     public init(message: SIPMessage, nextHop: URI) {
@@ -96,6 +97,9 @@ extension Dialog {
         for (name, value) in extra { headers.append(name, value) }
         var message = SIPMessage.request(method, uri: requestURI, headers: headers)
         message.setBody(body, contentType: body.isEmpty ? nil : contentType)
-        return DialogRequest(message: message, nextHop: routes.first?.uri ?? requestURI)
+        // §8.1.2: with a strict router first, its URI is now the Request-URI, and the request
+        // goes there; otherwise to the first Route, or the Request-URI when there is none.
+        let strict = routeSet.first.map { $0.uri.sipURI?.isLooseRouter != true } ?? false
+        return DialogRequest(message: message, nextHop: strict ? requestURI : (routes.first?.uri ?? requestURI))
     }
 }

@@ -72,7 +72,7 @@ public enum MinSE {
     }
 }
 
-extension Substring {
+fileprivate extension Substring {
     var trimmingSpaces: String {
         String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }

@@ -38,7 +38,7 @@ public struct SessionTimerAgreement: Hashable, Sendable {
 /// Session-timer negotiation as pure functions (RFC 4028 §7, §8, §9).
 public enum SessionTimerNegotiation {
     /// What a UAS does with a session-refresh-capable request (INVITE or UPDATE).
-    public enum UASOutcome: Hashable, Sendable {
+    public enum UASOutcome: Equatable, Sendable {
         /// Reject with `422 Session Interval Too Small` carrying this Min-SE (§9); build it with
         /// `intervalTooSmall(to:minSE:)`.
         case reject(minSE: UInt32)
