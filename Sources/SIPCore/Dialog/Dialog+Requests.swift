@@ -1,7 +1,7 @@
 import SIPMessage
 
 /// A request built within a dialog and where to send it.
-public struct DialogRequest: Hashable, Sendable {
+public struct DialogRequest: Equatable, Sendable {
     /// The request, ready to hand to the transaction layer (or, for an ACK, the transport).
     public var message: SIPMessage
     /// The URI whose host the request goes to (RFC 3263 resolution): the first Route when
