@@ -44,6 +44,25 @@ struct DialogRetransmissionTests: DialogFixture {
         #expect(!again)
     }
 
+    @Test("UAS flow: 2xx sent, retransmitted until the ACK arrives through the dialog table")
+    func uasFlowWithTable() throws {
+        let invite = aliceInvite()
+        let ok = answer(invite, 200)
+        var table = DialogTable()
+        let dialog = try Dialog.uas(request: invite, response: ok)
+        table.insert(dialog)
+        var r = TwoHundredRetransmitter()
+        r.start(now: .zero)
+        #expect(r.fire(now: ms(500)) == .retransmit)
+        #expect(r.fire(now: ms(1500)) == .retransmit)
+        let ack = peerRequest("ACK", in: dialog, cseq: 314159)
+        guard case .ack(let id, let sequence) = table.route(ack) else { Issue.record("ACK not matched"); return }
+        #expect(id == dialog.id && sequence == 314159)
+        let stopped = r.ackReceived()
+        #expect(stopped)
+        #expect(r.state == .acknowledged)
+    }
+
     @Test("Timer values follow the transaction layer's T1/T2")
     func otherTimers() {
         var r = TwoHundredRetransmitter(timers: TransactionTimerValues(t1: .milliseconds(100), t2: .milliseconds(400)))
