@@ -63,6 +63,36 @@ struct DialogReceivingTests: DialogFixture {
         #expect(table.route(bad) == .reject(DialogRejection(status: 400)))
     }
 
+    @Test("Broken in-dialog requests get 400 or are dropped, never a crash")
+    func brokenRequests() throws {
+        var (table, dialog) = try table()
+        let good = peerRequest("INFO", in: dialog, cseq: 314160)
+        var noCSeq = good
+        noCSeq.headers.remove(.cseq)
+        #expect(table.route(noCSeq) == .reject(DialogRejection(status: 400)))
+        var badCSeq = good
+        badCSeq.headers.set(.cseq, "many INFO")
+        #expect(table.route(badCSeq) == .reject(DialogRejection(status: 400)))
+        var twoCallIDs = good
+        twoCallIDs.headers.append(.callID, "other")
+        #expect(table.route(twoCallIDs) == .reject(DialogRejection(status: 400)))
+        var noTo = peerRequest("ACK", in: dialog, cseq: 314159)
+        noTo.headers.remove(.to)
+        #expect(table.route(noTo) == .discard)
+        let response = SIPMessage.response(to: good, status: 200)
+        #expect(table.route(response) == .discard)
+        #expect(table[dialog.id]?.remoteSequence == 314159)
+    }
+
+    @Test("Our 2xx to their re-INVITE may carry a new Contact, which becomes ours")
+    func localContactRefresh() throws {
+        var (table, dialog) = try table()
+        let reinvite = peerRequest("INVITE", in: dialog, cseq: 314160)
+        #expect(table.route(reinvite) == .inDialog(dialog.id))
+        table[dialog.id]?.sentResponse(answer(reinvite, 200, contact: "<sip:bob@192.0.2.21:5070>"), to: .invite, sequence: 314160)
+        #expect(table[dialog.id]?.localContact?.uri.description == "sip:bob@192.0.2.21:5070")
+    }
+
     @Test("Target refresh: a re-INVITE's and an UPDATE's Contact replace the remote target")
     func targetRefreshIncoming() throws {
         var (table, dialog) = try table()
