@@ -63,6 +63,24 @@ struct DialogRetransmissionTests: DialogFixture {
         #expect(r.state == .acknowledged)
     }
 
+    @Test("UAC in a dialog: ACK the 2xx to a re-INVITE, resend that ACK for each retransmission; nothing for other 2xx")
+    func reInviteACKs() throws {
+        let invite = ourInvite(cseq: 41)
+        var dialog = try Dialog.uac(request: invite, response: forkResponse(to: invite, 200, tag: "b1"))
+        #expect(dialog.receiveResponse(forkResponse(to: invite, 200, tag: "b1")) == .resendACK(inviteSequence: 41))
+        let reinvite = try dialog.makeRequest(.invite, via: testVia).message
+        var ok = SIPMessage.response(to: reinvite, status: 200)
+        ok.headers.append(.contact, "<sip:bob@192.0.2.20:5060>")
+        #expect(dialog.receiveResponse(ok) == .sendACK(inviteSequence: 42))
+        #expect(dialog.receiveResponse(ok) == .resendACK(inviteSequence: 42))
+        let bye = try dialog.makeRequest(.bye, via: testVia).message
+        #expect(dialog.receiveResponse(SIPMessage.response(to: bye, status: 200)) == .none)
+        // An early dialog confirmed by its 2xx: ACK it once, then resend.
+        var early = try Dialog.uac(request: invite, response: forkResponse(to: invite, 180, tag: "b2"))
+        #expect(early.receiveResponse(forkResponse(to: invite, 200, tag: "b2")) == .sendACK(inviteSequence: 41))
+        #expect(early.receiveResponse(forkResponse(to: invite, 200, tag: "b2")) == .resendACK(inviteSequence: 41))
+    }
+
     @Test("Timer values follow the transaction layer's T1/T2")
     func otherTimers() {
         var r = TwoHundredRetransmitter(timers: TransactionTimerValues(t1: .milliseconds(100), t2: .milliseconds(400)))

@@ -17,6 +17,17 @@ public enum DialogRequestVerdict: Hashable, Sendable {
     case discard
 }
 
+/// What the UAC core does after a response to a request it sent in a dialog (RFC 3261 §13.2.2.4).
+public enum DialogResponseDecision: Hashable, Sendable {
+    /// Nothing beyond passing the response to the TU.
+    case none
+    /// The first 2xx to our INVITE with this CSeq: build and send its ACK (`makeACK`), and
+    /// keep it for retransmissions.
+    case sendACK(inviteSequence: UInt32)
+    /// A retransmission of that 2xx (our ACK was lost): send the same ACK again.
+    case resendACK(inviteSequence: UInt32)
+}
+
 /// A response the dialog layer demands for a request (RFC 3261 §12.2.2, §14.2).
 public struct DialogRejection: Hashable, Sendable {
     public var status: Int
@@ -114,13 +125,26 @@ extension Dialog {
     /// a 2xx to a target refresh (re-INVITE, UPDATE) replaces the remote target with its
     /// Contact; a final response to our INVITE ends its pending state; `481` or `408` to a
     /// request in the dialog ends the dialog (§12.2.1.2).
-    public mutating func receiveResponse(_ response: SIPMessage) {
-        guard let status = response.statusCode, let cseq = try? response.cseq() else { return }
+    /// For a 2xx to an INVITE it says to send the ACK, or to resend it for a retransmission
+    /// (§13.2.2.4: "an ACK for each 2xx").
+    @discardableResult
+    public mutating func receiveResponse(_ response: SIPMessage) -> DialogResponseDecision {
+        guard let status = response.statusCode, let cseq = try? response.cseq() else { return .none }
+        var decision = DialogResponseDecision.none
+        if (200...299).contains(status), cseq.method == .invite {
+            if acknowledgedInvite == cseq.sequence {
+                return .resendACK(inviteSequence: cseq.sequence)
+            }
+            if state != .terminated {
+                acknowledgedInvite = cseq.sequence
+                decision = .sendACK(inviteSequence: cseq.sequence)
+            }
+        }
         if status >= 200, cseq.method == .invite, pendingLocalInvite == cseq.sequence {
             pendingLocalInvite = nil
             if state == .early, status >= 300 { terminate() }
         }
-        guard state != .terminated else { return }
+        guard state != .terminated else { return decision }
         if (200...299).contains(status) {
             if state == .early, cseq.method == .invite { confirm(with: response) }
             if cseq.method == .invite || cseq.method == .update, let target = try? Dialog.contactURI(of: response) {
@@ -132,5 +156,6 @@ extension Dialog {
             // confirmed dialog of another request; the rule is applied as written.
             terminate()
         }
+        return decision
     }
 }

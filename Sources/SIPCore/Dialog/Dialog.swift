@@ -54,6 +54,10 @@ public struct Dialog: Hashable, Sendable {
     public internal(set) var pendingLocalInvite: UInt32?
     /// The CSeq of an INVITE received in the dialog not yet answered finally (RFC 3261 §14.2).
     public internal(set) var pendingRemoteInvite: UInt32?
+    /// The CSeq of the last INVITE of ours whose 2xx has been seen (and is ACKed by whoever
+    /// saw it: `InviteForks` for the dialog-creating INVITE, `receiveResponse` after that);
+    /// further copies of that 2xx are retransmissions whose ACK is resent (§13.2.2.4).
+    public internal(set) var acknowledgedInvite: UInt32?
 
     init(id: DialogID, state: State, role: Role, localSequence: UInt32?, remoteSequence: UInt32?,
          localParty: NameAddress, remoteParty: NameAddress, remoteTarget: URI, routeSet: [NameAddress],
@@ -124,7 +128,7 @@ public struct Dialog: Hashable, Sendable {
                             localSequence: cseq.sequence, remoteSequence: nil,
                             localParty: from, remoteParty: to, remoteTarget: target, routeSet: routes.reversed(),
                             isSecure: secure, localContact: localContact)
-        if status < 200 { dialog.pendingLocalInvite = cseq.sequence }
+        if status < 200 { dialog.pendingLocalInvite = cseq.sequence } else { dialog.acknowledgedInvite = cseq.sequence }
         return dialog
     }
 
@@ -156,6 +160,7 @@ public struct Dialog: Hashable, Sendable {
             if let routes = try? response.recordRoutes() { routeSet = routes.reversed() }
             if let target = try? Dialog.contactURI(of: response) { remoteTarget = target }
             pendingLocalInvite = nil
+            if let cseq = try? response.cseq(), cseq.method == .invite { acknowledgedInvite = cseq.sequence }
         } else {
             pendingRemoteInvite = nil
         }
