@@ -17,6 +17,7 @@ public struct TwoHundredRetransmitter: Hashable, Sendable {
         case giveUpAndSendBye
     }
 
+    /// Where the retransmitter is: not started, resending, stopped by the ACK, or given up.
     public enum State: Hashable, Sendable {
         case idle
         case retransmitting
