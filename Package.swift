@@ -103,7 +103,7 @@ let package = Package(
                                                              .product(name: "NIOSSL", package: "swift-nio-ssl")],
                     resources: [.copy("Scenarios")]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "TestSupport"]),
-        .testTarget(name: "FlowsTests", dependencies: ["Flows"]),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows", "TestSupport"]),
         .testTarget(
             name: "MediaTests",
             dependencies: [
