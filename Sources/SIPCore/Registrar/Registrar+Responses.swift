@@ -36,10 +36,11 @@ extension Registrar {
         return NameAddress(uri: binding.contact, parameters: parameters)
     }
 
-    /// A qvalue as `0.xyz` without trailing zeros, or `1` (RFC 3261 §25.1 qvalue).
+    /// A qvalue as `0.xyz` without trailing zeros, or `0` or `1` (RFC 3261 §25.1 qvalue).
     static func qText(_ q: Double) -> String {
         let thousandths = Int((min(max(q, 0), 1) * 1000).rounded())
         if thousandths >= 1000 { return "1" }
+        if thousandths <= 0 { return "0" }
         var digits = String(thousandths)
         digits = String(repeating: "0", count: 3 - digits.count) + digits
         while digits.count > 1, digits.hasSuffix("0") { digits.removeLast() }
