@@ -7,7 +7,7 @@ import SIPTransaction
 /// over an in-memory store, and REGISTER requests built line by line.
 enum RegistrarFixture {
     /// 2026-11-27 12:00:00 UTC, the start of every virtual clock.
-    static let epoch = SIPInstant(nanoseconds: 1_796_299_200 * 1_000_000_000)
+    static let epoch = SIPInstant(nanoseconds: 1_795_780_800 * 1_000_000_000)
 
     static let phone = TransportFlow(transport: .udp, host: "203.0.113.7", port: 40_123)
     static let otherPhone = TransportFlow(transport: .tcp, host: "198.51.100.9", port: 51_000, connection: 42)
