@@ -120,4 +120,17 @@ struct RegistrarOrderingTests {
                                             context: F.context(), now: F.at(11))
         #expect(second.contacts.count == 2)
     }
+
+    @Test("RFC 5626: an outbound contact takes over a plain binding of the same URI instead of doubling it")
+    func outboundTakesOverPlainBinding() async throws {
+        let registrar = F.registrar()
+        _ = await registrar.handle(F.register(contacts: ["<sip:alice@203.0.113.7:40123>"]), context: F.context(), now: F.at(0))
+        let outcome = await registrar.handle(
+            F.register(cseq: 2, contacts: ["<sip:alice@203.0.113.7:40123>;+sip.instance=\"<urn:uuid:1>\";reg-id=1"]),
+            context: F.context(), now: F.at(1))
+        #expect(outcome.changes.map(\.kind) == [.refreshed])
+        let bindings = try await registrar.bindings(for: F.alice, now: F.at(1))
+        #expect(bindings.count == 1)
+        #expect(bindings.first?.regID == 1)
+    }
 }

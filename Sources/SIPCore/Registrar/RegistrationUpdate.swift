@@ -51,8 +51,7 @@ struct RegistrationUpdate: Sendable {
             var contactChanges: [BindingChange?] = []
             var added = false
             for contact in contacts {
-                if let index = working.firstIndex(where: { $0.map { Self.matches($0, contact) } ?? false }),
-                   let existing = working[index] {
+                if let index = Self.index(of: contact, in: working), let existing = working[index] {
                     if let change = written[index] {
                         let kind = contactChanges[change]?.kind ?? .refreshed
                         if contact.expires == 0 {
@@ -108,6 +107,15 @@ struct RegistrationUpdate: Sendable {
             return binding.isOutboundFlow && binding.instanceID == contact.instanceID && binding.regID == contact.regID
         }
         return !binding.isOutboundFlow && binding.contact.isEquivalent(to: contact.uri)
+    }
+
+    /// The binding `contact` names; an RFC 5626 contact with no binding of its instance and
+    /// reg-id takes over a plain binding of the same URI (a phone that turned outbound on),
+    /// rather than leaving two bindings to one address.
+    static func index(of contact: RegisterRequest.Contact, in bindings: [LocationBinding?]) -> Int? {
+        if let index = bindings.firstIndex(where: { $0.map { matches($0, contact) } ?? false }) { return index }
+        guard contact.isOutboundFlow else { return nil }
+        return bindings.firstIndex { $0.map { !$0.isOutboundFlow && $0.contact.isEquivalent(to: contact.uri) } ?? false }
     }
 
     private func binding(for contact: RegisterRequest.Contact) -> LocationBinding {
