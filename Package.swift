@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         /// SIP syntax: message model, URIs, typed headers, parser, serializer (RFC 3261 §7, §19, §20, §25).
@@ -54,6 +55,16 @@ let package = Package(
         ),
         /// The four transaction state machines (RFC 3261 §17, RFC 6026), matching, timers; sans-IO.
         .target(name: "SIPTransaction", dependencies: ["SIPMessage"]),
+        /// The transaction user's building blocks, sans-IO: dialogs (RFC 3261 §12), registrar and
+        /// location service (§10), digest authentication (RFC 8760, RFC 7616), session timers (RFC 4028).
+        .target(
+            name: "SIPCore",
+            dependencies: [
+                "SIPMessage",
+                "SIPTransaction",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         /// The admin's configuration: flow documents and the directory; loader (line:col errors),
         /// checker, interpreter (driving a `CallSession`), simulator, flow tests, diagrams.
         .target(name: "Flows", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -104,6 +115,7 @@ let package = Package(
                     resources: [.copy("Scenarios")]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "TestSupport"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows"]),
+        .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore", "SIPMessage", "SIPTransaction", "TestSupport"]),
         .testTarget(
             name: "MediaTests",
             dependencies: [
