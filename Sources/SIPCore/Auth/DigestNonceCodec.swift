@@ -12,13 +12,16 @@ import SIPTransaction
 /// injected clock) ‖ random (8 bytes) ‖ first 16 bytes of HMAC-SHA-256(secret, issued-at ‖
 /// random ‖ realm).
 struct DigestNonceCodec: Sendable {
-    private let key: SymmetricKey
+    /// The key's bytes; `SymmetricKey` is not `Sendable`, so one is made per use (cheap).
+    private let secret: [UInt8]
     private let realm: [UInt8]
 
     init(secret: [UInt8], realm: String) {
-        self.key = SymmetricKey(data: secret)
+        self.secret = secret
         self.realm = Array(realm.utf8)
     }
+
+    private var key: SymmetricKey { SymmetricKey(data: secret) }
 
     /// The `opaque` directive: fixed for a secret and realm, so it too needs no storage
     /// (RFC 7616 §3.3: the client returns it unchanged).
