@@ -49,7 +49,9 @@ struct DigestNonceCodec: Sendable {
     /// did not make it: wrong length, not hex, or a MAC that does not match.
     func issuedAt(_ nonce: String) -> SIPInstant? {
         guard nonce.utf8.count == 2 * (Self.payloadLength + Self.macLength),
-              let bytes = DigestHex.decode(nonce)
+              let bytes = DigestHex.decode(nonce),
+              // Only the canonical lower-case spelling, so one nonce has one count entry.
+              DigestHex.encode(bytes) == nonce
         else { return nil }
         let payload = Array(bytes[0..<Self.payloadLength])
         let expected = mac(payload)
