@@ -18,7 +18,8 @@ import SIPTransaction
         // No credentials: challenge.
         let verdict = uas.verify(first, store: store, now: F.seconds(1))
         #expect(verdict == .challenge(stale: false))
-        let challenge = F.wire(try #require(uas.response(for: verdict, to: first, now: F.seconds(1), toTag: "uas1")))
+        let answer = uas.response(for: verdict, to: first, now: F.seconds(1), toTag: "uas1")
+        let challenge = F.wire(try #require(answer))
         #expect(challenge.statusCode == 401)
         #expect(try challenge.to().tag == "uas1")
 
