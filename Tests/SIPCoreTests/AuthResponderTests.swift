@@ -108,6 +108,9 @@ import SIPTransaction
         #expect(throws: DigestResponderError.unsupportedChallenge(realm: "r")) {
             try uac.authorize(F.register(), challengedBy: Self.challenge(["Digest realm=\"r\", nonce=\"n\", qop=\"auth-int\""]))
         }
+        #expect(throws: DigestResponderError.unsupportedChallenge(realm: "r")) {
+            try uac.authorize(F.register(), challengedBy: Self.challenge(["Digest realm=\"r\", nonce=\"n\", algorithm=MD5-sess"]))
+        }
         #expect(throws: DigestResponderError.unsupportedChallenge(realm: nil)) {
             try uac.authorize(F.register(), challengedBy: Self.challenge(["Basic realm=\"r\""]))
         }

@@ -27,6 +27,9 @@ public struct DigestChallenger: Sendable {
     ///   - random: the source of each nonce's random part.
     public init(configuration: DigestChallengerConfiguration, secret: [UInt8], now: SIPInstant,
                 random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator()) {
+        var configuration = configuration
+        // An empty list would challenge with nothing to answer; offer the defaults instead.
+        if configuration.algorithms.isEmpty { configuration.algorithms = [.sha256, .md5] }
         self.configuration = configuration
         self.codec = DigestNonceCodec(secret: secret, realm: configuration.realm)
         self.opaque = codec.opaque

@@ -114,9 +114,12 @@ public struct DigestResponder: Sendable {
     /// answer (RFC 8760 §2.4), remembering the nonce when qop=auth allows reuse.
     private mutating func answer(_ offered: [DigestChallenge], realm: String, proxy: Bool, method: String, uri: String) throws(DigestResponderError) -> DigestAuthorization {
         // RFC 7616 §3.3: qop is "auth" here (auth-int needs the body digest; not done), or
-        // absent for the RFC 2069 form.
+        // absent for the RFC 2069 form, which has no cnonce and so no -sess.
         let usable = offered
-            .filter { $0.algorithm != nil && ($0.offersAuth || $0.qopOptions.isEmpty) }
+            .filter { challenge in
+                guard let algorithm = challenge.algorithm else { return false }
+                return challenge.offersAuth || (challenge.qopOptions.isEmpty && !algorithm.isSession)
+            }
             .enumerated()
             .sorted { ($0.element.algorithm?.preference ?? .max, $0.offset) < ($1.element.algorithm?.preference ?? .max, $1.offset) }
             .map(\.element)
