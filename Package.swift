@@ -114,7 +114,7 @@ let package = Package(
                                                              .product(name: "NIOSSL", package: "swift-nio-ssl")],
                     resources: [.copy("Scenarios")]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "TestSupport"]),
-        .testTarget(name: "FlowsTests", dependencies: ["Flows"]),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows", "TestSupport"]),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore", "SIPMessage", "SIPTransaction", "TestSupport"]),
         .testTarget(
             name: "MediaTests",

@@ -283,10 +283,16 @@ public struct SIPHeaders: Sendable {
             storage = withBytes { ByteStorage.copying($0, extra: Swift.max(needed, $0.count)) }
         }
         let nameStart = storage.count
-        storage.append(validName)
+        var name = name, value = value
+        // The usual case, a clean token and a one-line value, is copied as it is.
+        name.withUTF8 { bytes in
+            if bytes.allSatisfy(ASCII.isToken) { storage.append(bytes) } else { storage.append(validName) }
+        }
         if storage.count == nameStart { storage.append(invalidNameReplacement) }
         let nameEnd = storage.count
-        storage.append(validValue)
+        value.withUTF8 { bytes in
+            if !bytes.contains(where: { $0 == ASCII.cr || $0 == ASCII.lf }) { storage.append(bytes) } else { storage.append(validValue) }
+        }
         let known = withBytes { HeaderName.lookupKnown($0, nameStart..<nameEnd) }
         return Field(known: known, nameStart: Int32(nameStart), nameEnd: Int32(nameEnd),
                      valueStart: Int32(nameEnd), valueEnd: Int32(storage.count))

@@ -1,37 +1,38 @@
+/// What the two identifier types share: a slot reference packed into 64 bits.
+protocol PackedTransactionID {
+    var raw: UInt64 { get }
+    init(raw: UInt64)
+}
+
+extension PackedTransactionID {
+    init(slot: Int, generation: UInt32, invite: Bool) {
+        self.init(raw: TransactionSlotRef.pack(slot: slot, generation: generation, invite: invite))
+    }
+
+    var ref: TransactionSlotRef { TransactionSlotRef(raw: raw) }
+    var isInvite: Bool { ref.isInvite }
+}
+
 /// Identifies a server transaction of one `TransactionLayer` for as long as it lives.
 /// Opaque: a slot number and a generation, so an identifier of a finished transaction never
 /// names a later one.
-public struct ServerTransactionID: Hashable, Sendable, CustomStringConvertible {
+public struct ServerTransactionID: Hashable, Sendable, CustomStringConvertible, PackedTransactionID {
     let raw: UInt64
 
     init(raw: UInt64) {
         self.raw = raw
     }
-
-    init(slot: Int, generation: UInt32, invite: Bool) {
-        raw = TransactionSlotRef.pack(slot: slot, generation: generation, invite: invite)
-    }
-
-    var ref: TransactionSlotRef { TransactionSlotRef(raw: raw) }
-    var isInvite: Bool { ref.isInvite }
 
     public var description: String { "S" + ref.description }
 }
 
 /// Identifies a client transaction of one `TransactionLayer` for as long as it lives.
-public struct ClientTransactionID: Hashable, Sendable, CustomStringConvertible {
+public struct ClientTransactionID: Hashable, Sendable, CustomStringConvertible, PackedTransactionID {
     let raw: UInt64
 
     init(raw: UInt64) {
         self.raw = raw
     }
-
-    init(slot: Int, generation: UInt32, invite: Bool) {
-        raw = TransactionSlotRef.pack(slot: slot, generation: generation, invite: invite)
-    }
-
-    var ref: TransactionSlotRef { TransactionSlotRef(raw: raw) }
-    var isInvite: Bool { ref.isInvite }
 
     public var description: String { "C" + ref.description }
 }

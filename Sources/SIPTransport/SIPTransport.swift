@@ -24,7 +24,8 @@ public final class SIPTransport: @unchecked Sendable {
     public let configuration: SIPTransportConfiguration
     static let datagramsPerRead = 16
     let logger: Logger
-    private let onInbound: (InboundEvent) -> Void
+    /// Where events go; set once, before `start`.
+    var onInbound: (InboundEvent) -> Void
     private let parser: SIPParser
 
     /// Counters; read on the event loop.
@@ -38,9 +39,10 @@ public final class SIPTransport: @unchecked Sendable {
     public private(set) var listeners: [Listener] = []
 
     /// `onInbound` is called on `eventLoop` for every message, rejected message, send
-    /// failure and end of a read batch.
+    /// failure and end of a read batch (it can also be given later, before `start`, with
+    /// `deliverEvents(to:)`).
     public init(configuration: SIPTransportConfiguration, eventLoop: EventLoop, logger: Logger,
-                onInbound: @escaping (InboundEvent) -> Void) {
+                onInbound: @escaping (InboundEvent) -> Void = { _ in }) {
         self.configuration = configuration
         self.eventLoop = eventLoop
         self.logger = logger
@@ -50,6 +52,11 @@ public final class SIPTransport: @unchecked Sendable {
     }
 
     func deliver(_ event: InboundEvent) { onInbound(event) }
+
+    /// Sends every event to `handler` from now on; call before `start`.
+    public func deliverEvents(to handler: @escaping (InboundEvent) -> Void) {
+        onInbound = handler
+    }
 
     // MARK: Starting and stopping
 

@@ -15,7 +15,7 @@ import SIPTransport
 public final class SIPServer: @unchecked Sendable {
     public let eventLoop: EventLoop
     public let logger: Logger
-    private var transport: SIPTransport!
+    private let transport: SIPTransport
     private let transactions: TransactionLayer
     private let screening: EdgeScreening
     private let user: TransactionUser
@@ -43,9 +43,8 @@ public final class SIPServer: @unchecked Sendable {
         self.forceRport = configuration.forceRport
         self.screening = screening
         self.user = user
-        self.transport = SIPTransport(configuration: configuration, eventLoop: eventLoop, logger: logger) { [unowned self] event in
-            self.handle(event)
-        }
+        self.transport = SIPTransport(configuration: configuration, eventLoop: eventLoop, logger: logger)
+        transport.deliverEvents { [unowned self] event in self.handle(event) }
     }
 
     /// Binds the listeners.

@@ -4,7 +4,7 @@ import Foundation
 
 /// `switchboard test [FLOWS_DIR]`: runs the scenarios in `FLOWS_DIR/tests/*.yaml` and prints
 /// `N passed, N failed`; exits non-zero when any failed.
-struct FlowTestCommand: ParsableCommand {
+struct FlowTestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
         abstract: "Run the flow tests in FLOWS_DIR/tests/*.yaml in virtual time."
@@ -19,7 +19,7 @@ struct FlowTestCommand: ParsableCommand {
     @Flag(help: "Print the trace of every test, not only of failures.")
     var verbose = false
 
-    func run() throws {
+    func run() async throws {
         let promptsRoot = FlowsOptions.promptsRoot(flowsDirectory: flowsDirectory, given: promptsDirectory)
         guard let (system, _) = FlowsOptions.loadChecked(flowsDirectory: flowsDirectory, promptsRoot: promptsRoot) else {
             print("0 passed, 1 failed")
@@ -28,7 +28,7 @@ struct FlowTestCommand: ParsableCommand {
         let (scenarios, diagnostics) = FlowScenarioReader().load(directory: (flowsDirectory as NSString).appendingPathComponent("tests"))
         for diagnostic in diagnostics { print(diagnostic) }
         let runner = FlowScenarioRunner(system: system, prompts: FilePromptCatalog(root: promptsRoot))
-        let verdicts = runBlocking { await runner.runAll(scenarios) }
+        let verdicts = await runner.runAll(scenarios)
         for verdict in verdicts {
             print("\(verdict.passed ? "PASS" : "FAIL")  \(verdict.scenario.name)  (\(verdict.scenario.location))")
             for failure in verdict.failures { print("      \(failure)") }

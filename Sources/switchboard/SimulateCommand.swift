@@ -3,7 +3,7 @@ import Flows
 import Foundation
 
 /// `switchboard simulate --to 100 …`: one call through the flows in virtual time; prints the trace.
-struct SimulateCommand: ParsableCommand {
+struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Run one call through the flows in virtual time and print the trace."
@@ -35,7 +35,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "The caller hangs up after this long, e.g. 30s.")
     var hangupAfter: String?
 
-    func run() throws {
+    func run() async throws {
         guard let (system, _) = options.loadChecked() else {
             print("simulate: the flows have errors; run `switchboard check` for details")
             throw ExitCode(1)
@@ -66,7 +66,7 @@ struct SimulateCommand: ParsableCommand {
         let call = CallInfo(caller: from, called: to, variables: variables)
         let simulator = FlowSimulator(system: system, prompts: FilePromptCatalog(root: options.promptsRoot))
         let finalScript = script
-        let run = runBlocking { await simulator.simulate(call, at: start, script: finalScript, observer: { print($0) }) }
+        let run = await simulator.simulate(call, at: start, script: finalScript, observer: { print($0) })
         guard run != nil else {
             print("no flow or extension answers \(to) (a live call would get 404 Not Found)")
             throw ExitCode(1)

@@ -1,26 +1,15 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Flows
 
 /// Seeded random edits of the example flow files: loading, checking and (when the result is
 /// clean) simulating a call must never crash, and every diagnostic must point into the file.
 @Suite("Mutated flow files")
 struct MutationTests {
-    /// A small deterministic generator (SplitMix64), so a failure can be replayed by seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let alphabet = Array(" \n:-[]{}\"'#&*!|>%@`,?0123456789abcxyz\t")
 
-    static func mutate(_ text: String, using generator: inout SplitMix) -> String {
+    static func mutate(_ text: String, using generator: inout SplitMix64) -> String {
         var characters = Array(text)
         for _ in 0..<Int.random(in: 1...4, using: &generator) where !characters.isEmpty {
             let index = Int.random(in: 0..<characters.count, using: &generator)
@@ -43,7 +32,7 @@ struct MutationTests {
         let main = try String(contentsOfFile: folder + "/main.yaml", encoding: .utf8)
         let directory = try String(contentsOfFile: folder + "/directory.yaml", encoding: .utf8)
         let welcome = try String(contentsOfFile: folder + "/welcome.yaml", encoding: .utf8)
-        var generator = SplitMix(state: seed)
+        var generator = SplitMix64(seed: seed)
         var clean = 0
         for round in 0..<100 {
             let mutateMain = round % 2 == 0
