@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import SIPMessage
 import SIPTransaction
 @testable import SIPCore
@@ -11,19 +12,8 @@ enum AuthFixture {
     static let user = "alice"
     static let password = "correct horse"
 
-    /// A deterministic random source (SplitMix64, Steele/Lea/Flood 2014), Sendable so it
-    /// can be handed to the sans-IO types.
-    struct Random: RandomNumberGenerator, Sendable {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// A deterministic random source (TestSupport's SplitMix64).
+    typealias Random = SplitMix64
 
     static func seconds(_ value: Int64) -> SIPInstant { SIPInstant(nanoseconds: value * 1_000_000_000) }
 

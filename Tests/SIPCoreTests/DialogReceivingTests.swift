@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import SIPMessage
 @testable import SIPCore
 
@@ -171,7 +172,7 @@ struct DialogReceivingTests: DialogFixture {
 
     @Test("Glare backoff without Retry-After: owner of the Call-ID 2.1–4 s, the other 0–2 s, in 10 ms units (§14.1)")
     func backoff() throws {
-        var generator = DialogSplitMix(seed: 42)
+        var generator = SplitMix64(seed: 42)
         var ownerValues: Set<Duration> = []
         for _ in 0..<500 {
             let owner = GlareBackoff.delay(isCallIDOwner: true, using: &generator)
@@ -200,15 +201,3 @@ extension Dialog {
     }
 }
 
-/// A small deterministic generator for tests.
-struct DialogSplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
