@@ -46,6 +46,7 @@ let package = Package(
                 "SDP",
                 "SIPTransport",
                 "SIPTransaction",
+                "Flows",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -37,9 +37,7 @@ struct InviteClientTransaction: TransactionStateMachine {
     private(set) var state: State = .calling
     let request: SIPMessage
     let reliable: Bool
-    /// The layer's timer values, shared by all its transactions (one pointer per transaction).
     let shared: SharedTimerValues
-    var timers: TransactionTimerValues { shared.values }
     /// The current Timer A interval (T1, doubling).
     private(set) var timerAInterval: Duration
     /// The ACK for the non-2xx final response, built once and retransmitted (§17.1.1.3).
@@ -50,10 +48,6 @@ struct InviteClientTransaction: TransactionStateMachine {
         self.reliable = reliable
         self.shared = timers
         self.timerAInterval = timers.values.timerA
-    }
-
-    init(request: SIPMessage, reliable: Bool, timers: TransactionTimerValues) {
-        self.init(request: request, reliable: reliable, timers: SharedTimerValues(timers))
     }
 
     mutating func handle(_ event: Event) -> TransactionActions {

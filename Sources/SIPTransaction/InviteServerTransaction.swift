@@ -48,9 +48,7 @@ struct InviteServerTransaction: TransactionStateMachine {
     /// with the final response, so a transaction waiting out G/H, I or L holds one message.
     private(set) var request: SIPMessage?
     let reliable: Bool
-    /// The layer's timer values, shared by all its transactions (one pointer per transaction).
     let shared: SharedTimerValues
-    var timers: TransactionTimerValues { shared.values }
     /// The most recent response sent: what retransmissions of the INVITE get.
     private(set) var lastResponse: SIPMessage?
     /// The current Timer G interval.
@@ -61,10 +59,6 @@ struct InviteServerTransaction: TransactionStateMachine {
         self.reliable = reliable
         self.shared = timers
         self.timerGInterval = timers.values.timerG
-    }
-
-    init(request: SIPMessage, reliable: Bool, timers: TransactionTimerValues) {
-        self.init(request: request, reliable: reliable, timers: SharedTimerValues(timers))
     }
 
     mutating func handle(_ event: Event) -> TransactionActions {

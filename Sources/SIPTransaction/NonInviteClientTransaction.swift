@@ -29,9 +29,7 @@ struct NonInviteClientTransaction: TransactionStateMachine {
     private(set) var state: State = .trying
     let request: SIPMessage
     let reliable: Bool
-    /// The layer's timer values, shared by all its transactions (one pointer per transaction).
     let shared: SharedTimerValues
-    var timers: TransactionTimerValues { shared.values }
     /// The current Timer E interval.
     private(set) var timerEInterval: Duration
 
@@ -40,10 +38,6 @@ struct NonInviteClientTransaction: TransactionStateMachine {
         self.reliable = reliable
         self.shared = timers
         self.timerEInterval = timers.values.timerE
-    }
-
-    init(request: SIPMessage, reliable: Bool, timers: TransactionTimerValues) {
-        self.init(request: request, reliable: reliable, timers: SharedTimerValues(timers))
     }
 
     mutating func handle(_ event: Event) -> TransactionActions {

@@ -34,9 +34,7 @@ struct NonInviteServerTransaction: TransactionStateMachine {
     private(set) var request: SIPMessage?
     let method: SIPMethod
     let reliable: Bool
-    /// The layer's timer values, shared by all its transactions (one pointer per transaction).
     let shared: SharedTimerValues
-    var timers: TransactionTimerValues { shared.values }
     private(set) var lastResponse: SIPMessage?
 
     init(request: SIPMessage, reliable: Bool, timers: SharedTimerValues) {
@@ -44,10 +42,6 @@ struct NonInviteServerTransaction: TransactionStateMachine {
         self.method = request.method ?? .other("")
         self.reliable = reliable
         self.shared = timers
-    }
-
-    init(request: SIPMessage, reliable: Bool, timers: TransactionTimerValues) {
-        self.init(request: request, reliable: reliable, timers: SharedTimerValues(timers))
     }
 
     mutating func handle(_ event: Event) -> TransactionActions {

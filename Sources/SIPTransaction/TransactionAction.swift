@@ -128,4 +128,16 @@ protocol TransactionStateMachine {
     static var transportErrorEvent: Event { get }
     /// The message a send action refers to.
     func message(for action: TransactionAction) -> SIPMessage?
+    /// The layer's timer values, shared by all its transactions (one pointer per transaction).
+    var shared: SharedTimerValues { get }
+    init(request: SIPMessage, reliable: Bool, timers: SharedTimerValues)
+}
+
+extension TransactionStateMachine {
+    var timers: TransactionTimerValues { shared.values }
+
+    /// A machine with timer values of its own (tests drive single machines this way).
+    init(request: SIPMessage, reliable: Bool, timers: TransactionTimerValues) {
+        self.init(request: request, reliable: reliable, timers: SharedTimerValues(timers))
+    }
 }

@@ -15,8 +15,6 @@ public struct SIPTransportConfiguration: Sendable {
     /// Answer UDP requests at their source address and port even when the Via does not ask
     /// for it with `rport` (RFC 3581 behaviour for every client; helps phones behind NAT).
     public var forceRport = false
-    /// Bytes a stream connection may buffer without completing a message.
-    public var maxBufferedBytes: Int { maxMessageSize }
 
     public init(listen: [ListenAddress] = [ListenAddress(host: "0.0.0.0", port: 5060)],
                 maxMessageSize: Int = 65_535,

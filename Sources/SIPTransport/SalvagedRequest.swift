@@ -55,19 +55,11 @@ public struct SalvagedRequest: Sendable {
     /// A response carrying the copied headers (with the top Via replaced by `stampedVia`
     /// when given), `Content-Length: 0`, and the given status and reason.
     public func response(status: Int, reason: String, stampedVia: Via? = nil) -> SIPMessage {
-        var headers = SIPHeaders()
-        var replacedVia = false
-        for (name, value) in copiedHeaders {
-            if !replacedVia, HeaderName(name) == .via, let stampedVia {
-                let rest = SIPHeaders([(name, value)]).values(.via).dropFirst()
-                headers.append(name, ([stampedVia.description] + rest).joined(separator: ", "))
-                replacedVia = true
-            } else {
-                headers.append(name, value)
-            }
-        }
+        var headers = SIPHeaders(copiedHeaders)
         headers.append(.contentLength, "0")
-        return .response(status: status, reason: reason, headers: headers)
+        var response = SIPMessage.response(status: status, reason: reason, headers: headers)
+        if let stampedVia { response.replaceTopVia(stampedVia) }
+        return response
     }
 
     /// The header block's lines, continuation lines joined (RFC 3261 §7.3.1), as text with

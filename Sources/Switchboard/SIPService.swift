@@ -8,19 +8,21 @@ import SIPTransport
 /// shutdown (SIGINT/SIGTERM through swift-service-lifecycle), then closes them.
 public struct SIPService: Service {
     public let configuration: ServeConfiguration
-    public let user: TransactionUser & Sendable
+    /// Makes the transaction user when the server starts; the user then lives on the
+    /// server's event loop only.
+    public let makeUser: @Sendable () -> TransactionUser
     public let logger: Logger
 
-    public init(configuration: ServeConfiguration, user: TransactionUser & Sendable, logger: Logger) {
+    public init(configuration: ServeConfiguration, logger: Logger, makeUser: @escaping @Sendable () -> TransactionUser) {
         self.configuration = configuration
-        self.user = user
+        self.makeUser = makeUser
         self.logger = logger
     }
 
     public func run() async throws {
         // One thread for all of SIP: transport, transactions and the user share its loop.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let server = SIPServer(transport: configuration.transport, user: user, eventLoop: group.next(), logger: logger)
+        let server = SIPServer(transport: configuration.transport, user: makeUser(), eventLoop: group.next(), logger: logger)
         do {
             try await server.start()
         } catch {

@@ -1,3 +1,4 @@
+import Flows
 import Logging
 import SIPTransport
 import Yams
@@ -87,7 +88,7 @@ public struct ServeConfiguration: Equatable, Sendable {
                 }
                 logLevel = level
             default:
-                let hint = Self.knownKeys.min { Self.distance($0, key) < Self.distance($1, key) }.map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = DidYouMean.suggestion(for: key, among: Self.knownKeys).map { " (did you mean '\($0)'?)" } ?? ""
                 throw Problem(description: "\(at): unknown setting '\(key)'\(hint)")
             }
         }
@@ -101,21 +102,5 @@ public struct ServeConfiguration: Equatable, Sendable {
     private static func position(_ file: String, _ node: Node) -> String {
         guard let mark = node.mark else { return file }
         return "\(file):\(mark.line):\(mark.column)"
-    }
-
-    /// Edit distance, for did-you-mean hints.
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var row = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var previous = row[0]
-            row[0] = i
-            for j in stride(from: 1, through: b.count, by: 1) {
-                let current = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                previous = current
-            }
-        }
-        return row[b.count]
     }
 }

@@ -44,32 +44,3 @@ public final class OptionsOnlyUser: TransactionUser {
         }
     }
 }
-
-/// Hands a transaction user to the server's event loop, which is then its only user.
-/// The users here are confined to that loop by construction (the server calls them only
-/// there), which the compiler cannot see.
-public final class UncheckedUser: TransactionUser, @unchecked Sendable {
-    private let wrapped: TransactionUser
-
-    public init(_ wrapped: TransactionUser) { self.wrapped = wrapped }
-
-    public func received(request: SIPMessage, transaction: ServerTransactionID, from peer: SIPPeer, server: SIPServer) {
-        wrapped.received(request: request, transaction: transaction, from: peer, server: server)
-    }
-
-    public func received(ack: SIPMessage, from peer: SIPPeer, server: SIPServer) {
-        wrapped.received(ack: ack, from: peer, server: server)
-    }
-
-    public func cancelled(transaction: ServerTransactionID, server: SIPServer) {
-        wrapped.cancelled(transaction: transaction, server: server)
-    }
-
-    public func received(response: SIPMessage, transaction: ClientTransactionID, server: SIPServer) {
-        wrapped.received(response: response, transaction: transaction, server: server)
-    }
-
-    public func failed(transaction: ClientTransactionID, timedOut: Bool, server: SIPServer) {
-        wrapped.failed(transaction: transaction, timedOut: timedOut, server: server)
-    }
-}

@@ -38,7 +38,7 @@ struct BenchTransactionsCommand: AsyncParsableCommand {
             port = target
         } else {
             let configuration = SIPTransportConfiguration(listen: [ListenAddress(host: "127.0.0.1", port: 0, transports: [.udp])])
-            let started = SIPServer(transport: configuration, user: UncheckedUser(OptionsOnlyUser()), eventLoop: group.next(), logger: logger)
+            let started = SIPServer(transport: configuration, user: OptionsOnlyUser(), eventLoop: group.next(), logger: logger)
             try await started.start()
             server = started
             port = started.listeners.first?.address.port ?? 0

@@ -55,8 +55,10 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "switchboard")
-        let user: TransactionUser & Sendable = answerCalls ? UncheckedUser(TestCallUser()) : UncheckedUser(OptionsOnlyUser())
-        let service = SIPService(configuration: settings, user: user, logger: logger)
+        let answerCalls = self.answerCalls
+        let service = SIPService(configuration: settings, logger: logger) {
+            answerCalls ? TestCallUser() as TransactionUser : OptionsOnlyUser()
+        }
         let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -1,7 +1,7 @@
 /// Suggests the closest known word for a misspelt one ("did you mean 'timeout'?").
-enum DidYouMean {
+public enum DidYouMean {
     /// The candidate with the smallest edit distance, if it is close enough to be a likely typo.
-    static func suggestion(for word: String, among candidates: [String]) -> String? {
+    public static func suggestion(for word: String, among candidates: [String]) -> String? {
         let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
         let allowed = max(1, min(3, word.count / 3))
