@@ -380,7 +380,9 @@ public final class MediaLoopDriver {
 }
 
 /// No free RTP port was left in the configured range (or binding kept failing).
-public struct MediaPortsExhausted: Error, Sendable {}
+public struct MediaPortsExhausted: Error, Sendable {
+    public init() {}
+}
 
 /// Hands each received datagram to a closure.
 final class DatagramDelivery: ChannelInboundHandler {

@@ -104,6 +104,11 @@ public final class SIPServer: @unchecked Sendable {
         return id
     }
 
+    /// A fresh `z9hG4bK` branch for a request of ours (RFC 3261 §8.1.1.7).
+    public func newBranch() -> String {
+        transactions.newBranch()
+    }
+
     /// A fresh tag for a To or From header (RFC 3261 §19.3: at least 32 bits of randomness).
     public func makeTag() -> String {
         tagCounter &+= 1

@@ -1,3 +1,4 @@
+import Foundation
 import Flows
 import Logging
 import SIPTransport
@@ -27,6 +28,10 @@ public struct ServeConfiguration: Equatable, Sendable {
     public var tlsCertificate: String? = nil
     public var tlsKey: String? = nil
     public var forceRport = false
+    /// RTP ports for calls (`rtp-ports: 10000-20000`).
+    public var rtpPorts: ClosedRange<Int> = 10000...20000
+    /// Codecs, admission limit and session timers of calls (`max-calls`).
+    public var callPolicy = CallPolicy()
 
     /// The transport settings these options describe.
     public var transport: SIPTransportConfiguration {
@@ -43,7 +48,7 @@ public struct ServeConfiguration: Equatable, Sendable {
         public let description: String
     }
 
-    static let knownKeys = ["sip", "http", "flows", "prompts", "data", "log-level", "tls-certificate", "tls-key", "force-rport"]
+    static let knownKeys = ["sip", "http", "flows", "prompts", "data", "log-level", "tls-certificate", "tls-key", "force-rport", "rtp-ports", "max-calls"]
 
     /// Reads a config file's text; `file` names it in messages (`file:line:col: message`).
     public init(yaml text: String, file: String) throws(Problem) {
@@ -81,6 +86,16 @@ public struct ServeConfiguration: Equatable, Sendable {
             case "force-rport":
                 guard let flag = value.bool else { throw Problem(description: "\(Self.position(file, value)): force-rport: expected true or false") }
                 forceRport = flag
+            case "rtp-ports":
+                guard let range = Self.portRange(try Self.string(value, key, file)) else {
+                    throw Problem(description: "\(Self.position(file, value)): rtp-ports: expected LOW-HIGH, e.g. 10000-20000")
+                }
+                rtpPorts = range
+            case "max-calls":
+                guard let limit = value.int, limit > 0 else {
+                    throw Problem(description: "\(Self.position(file, value)): max-calls: expected a positive number")
+                }
+                callPolicy.maximumCalls = limit
             case "log-level":
                 let text = try Self.string(value, key, file)
                 guard let level = Logger.Level(rawValue: text) else {
@@ -92,6 +107,13 @@ public struct ServeConfiguration: Equatable, Sendable {
                 throw Problem(description: "\(at): unknown setting '\(key)'\(hint)")
             }
         }
+    }
+
+    /// `LOW-HIGH` with 1024 ≤ LOW < HIGH ≤ 65535 and room for an RTP/RTCP pair.
+    public static func portRange(_ text: String) -> ClosedRange<Int>? {
+        let parts = text.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let low = parts[0], let high = parts[1], low >= 1024, high <= 65535, high > low else { return nil }
+        return low...high
     }
 
     private static func string(_ node: Node, _ key: String, _ file: String) throws(Problem) -> String {

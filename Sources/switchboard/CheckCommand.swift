@@ -17,9 +17,8 @@ struct CheckCommand: ParsableCommand {
     var promptsDirectory: String?
 
     func run() throws {
-        let prompts = FilePromptCatalog(root: FlowsOptions.promptsRoot(flowsDirectory: flowsDirectory, given: promptsDirectory))
-        let (system, loadDiagnostics) = FlowSystemLoader().load(directory: flowsDirectory)
-        let checked = loadDiagnostics + FlowChecker(system: system, prompts: prompts).check()
+        let promptsRoot = FlowsOptions.promptsRoot(flowsDirectory: flowsDirectory, given: promptsDirectory)
+        let (system, checked) = FlowSystemLoader().loadChecked(directory: flowsDirectory, promptsRoot: promptsRoot)
         for diagnostic in checked { print(diagnostic) }
         let errors = checked.filter { $0.severity == .error }.count
         let warnings = checked.count - errors

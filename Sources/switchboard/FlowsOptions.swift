@@ -24,9 +24,7 @@ struct FlowsOptions: ParsableArguments {
     }
 
     static func loadChecked(flowsDirectory: String, promptsRoot: String, verbose: Bool = false) -> (FlowSystem, [Diagnostic])? {
-        let (system, loadDiagnostics) = FlowSystemLoader().load(directory: flowsDirectory)
-        let catalog = FilePromptCatalog(root: promptsRoot)
-        let diagnostics = (loadDiagnostics + FlowChecker(system: system, prompts: catalog).check())
+        let (system, diagnostics) = FlowSystemLoader().loadChecked(directory: flowsDirectory, promptsRoot: promptsRoot)
         let errors = diagnostics.filter { $0.severity == .error }
         for diagnostic in diagnostics where diagnostic.severity == .error || verbose {
             FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))

@@ -10,7 +10,7 @@ import Switchboard
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the SIP server (today: answers OPTIONS; calls arrive with the call layer)."
+        abstract: "Run the SIP server: calls to a flow's number run that flow; flows and prompts reload when their files change."
     )
 
     @Option(name: .long, help: "A YAML file with any of the settings below (keys are the flag names).")
@@ -43,6 +43,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Answer UDP requests at their source port even without rport (RFC 3581 for every client; NAT).")
     var forceRport = false
 
+    @Option(name: .long, help: "RTP port range LOW-HIGH (default 10000-20000).")
+    var rtpPorts: String?
+
+    @Option(name: .long, help: "Calls admitted at once; past it new INVITEs get 503 with Retry-After (default 4000).")
+    var maxCalls: Int?
+
     @Flag(name: .long, help: "Test hook: answer every INVITE with 200 and SDP (no media), ring only for user 'ring'.")
     var answerCalls = false
 
@@ -55,12 +61,30 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "switchboard")
-        let answerCalls = self.answerCalls
-        let service = SIPService(configuration: settings, logger: logger) {
-            answerCalls ? TestCallUser() as TransactionUser : OptionsOnlyUser()
+        if answerCalls {
+            let service = SIPService(configuration: settings, logger: logger) { TestCallUser() }
+            try await ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                        logger: logger)).run()
+            return
         }
-        let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        let layer: CallLayer
+        do {
+            layer = try await CallLayer.start(flows: settings.flows, prompts: settings.prompts, policy: settings.callPolicy,
+                                              rtpPorts: settings.rtpPorts, logger: logger)
+        } catch let error as CallLayer.StartError {
+            throw ValidationError(error.description)
+        }
+        let service = SIPService(configuration: settings, logger: logger) { layer.makeRouter() }
+        let reload = CallReloadService(layer: layer)
+        let group = ServiceGroup(configuration: .init(services: [service, reload], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await layer.stop()
+            throw error
+        }
+        await layer.stop()
     }
 
     /// The config file's settings, then the flags on top.
@@ -84,6 +108,14 @@ struct ServeCommand: AsyncParsableCommand {
         if let tlsCertificate { settings.tlsCertificate = tlsCertificate }
         if let tlsKey { settings.tlsKey = tlsKey }
         if forceRport { settings.forceRport = true }
+        if let rtpPorts {
+            guard let range = ServeConfiguration.portRange(rtpPorts) else { throw ValidationError("--rtp-ports: expected LOW-HIGH, e.g. 10000-20000") }
+            settings.rtpPorts = range
+        }
+        if let maxCalls {
+            guard maxCalls > 0 else { throw ValidationError("--max-calls: expected a positive number") }
+            settings.callPolicy.maximumCalls = maxCalls
+        }
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
             settings.logLevel = level

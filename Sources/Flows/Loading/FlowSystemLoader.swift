@@ -63,3 +63,13 @@ public struct FlowSystemLoader: Sendable {
         return (FlowSystem(flows: flows, directory: directory), log.diagnostics)
     }
 }
+
+extension FlowSystemLoader {
+    /// Loads `path` and runs the checker with the prompts under `promptsRoot`: what
+    /// `switchboard check` reports and what `serve` refuses to run when it has errors.
+    public func loadChecked(directory path: String, promptsRoot: String) -> (system: FlowSystem, diagnostics: [Diagnostic]) {
+        let (system, loadDiagnostics) = load(directory: path)
+        let checked = FlowChecker(system: system, prompts: FilePromptCatalog(root: promptsRoot)).check()
+        return (system, loadDiagnostics + checked)
+    }
+}

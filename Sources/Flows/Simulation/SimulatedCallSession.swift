@@ -66,20 +66,17 @@ public actor SimulatedCallSession: CallSession {
                 }
             }
         }
-        var digits = ""
-        var deadline = elapsed + request.firstDigitTimeout.milliseconds
+        var collector = DigitCollector(request)
+        var deadline = elapsed + collector.timeout.milliseconds
         while true {
             guard let next = keys.first, next.time <= deadline else {
                 try advance(to: deadline)
-                return DigitResult(digits: digits, ending: digits.isEmpty ? .firstDigitTimeout : .interDigitTimeout)
+                return collector.timedOut()
             }
             keys.removeFirst()
             try advance(to: next.time)
-            if next.key == request.terminator { return DigitResult(digits: digits, ending: .terminator) }
-            digits.append(next.key)
-            if request.completeSequences.contains(digits) { return DigitResult(digits: digits, ending: .complete) }
-            if digits.count >= request.maxDigits { return DigitResult(digits: digits, ending: .maxDigits) }
-            deadline = elapsed + request.interDigitTimeout.milliseconds
+            if let result = collector.receive(next.key) { return result }
+            deadline = elapsed + collector.timeout.milliseconds
         }
     }
 

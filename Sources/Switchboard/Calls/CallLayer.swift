@@ -1,0 +1,150 @@
+import Flows
+import Foundation
+import Logging
+import Media
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The call side of `switchboard serve`: the checked flows, the prompts, the media engine
+/// on its own event loop, and reloading flows and prompts when their files change (calls
+/// in progress keep the flows they started with).
+public final class CallLayer: Sendable {
+    let environment: CallEnvironment
+    private let mediaGroup: MultiThreadedEventLoopGroup
+    private let flowsDirectory: String
+    private let promptsDirectory: String
+    private let logger: Logger
+    private let stamps: FolderStamp
+
+    /// Why the call layer cannot start: the flows have errors (each as `file:line:col:
+    /// message`) or a prompt cannot be loaded.
+    public struct StartError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    private init(environment: CallEnvironment, mediaGroup: MultiThreadedEventLoopGroup, flowsDirectory: String,
+                 promptsDirectory: String, logger: Logger) {
+        self.environment = environment
+        self.mediaGroup = mediaGroup
+        self.flowsDirectory = flowsDirectory
+        self.promptsDirectory = promptsDirectory
+        self.logger = logger
+        self.stamps = FolderStamp(Self.modificationStamp(of: flowsDirectory))
+    }
+
+    /// Loads and checks the flows and prompts and starts the media engine.
+    public static func start(flows: String, prompts: String, policy: CallPolicy = CallPolicy(),
+                             rtpPorts: ClosedRange<Int> = 10000...20000, logger: Logger) async throws -> CallLayer {
+        let system = try checkedFlows(flows, prompts: prompts)
+        let library: PromptLibrary
+        do { library = try PromptLibrary(directory: prompts) } catch {
+            throw StartError(description: "prompts: \(error)")
+        }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let media: MediaEngine
+        do { media = try await MediaEngine.start(on: group.next(), ports: rtpPorts) } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        let environment = CallEnvironment(system: system, prompts: library, media: media, policy: policy)
+        return CallLayer(environment: environment, mediaGroup: group, flowsDirectory: flows, promptsDirectory: prompts, logger: logger)
+    }
+
+    private static func checkedFlows(_ flows: String, prompts: String) throws -> FlowSystem {
+        let (system, diagnostics) = FlowSystemLoader().loadChecked(directory: flows, promptsRoot: prompts)
+        let errors = diagnostics.filter { $0.severity == .error }
+        guard errors.isEmpty else {
+            throw StartError(description: "the flows have errors:\n" + errors.map(\.description).joined(separator: "\n"))
+        }
+        return system
+    }
+
+    /// A transaction user that runs the flows for calls (one per SIP server).
+    public func makeRouter() -> CallRouter {
+        CallRouter(environment: environment)
+    }
+
+    /// Reloads the flows when a file in their folder changed (and they check without
+    /// errors; otherwise the running flows stay and the errors are logged), and the prompts
+    /// whose files changed. Returns whether the flows were replaced.
+    @discardableResult
+    public func reloadIfChanged() -> Bool {
+        do {
+            let changed = try environment.prompts.reloadChanged()
+            if !changed.isEmpty { logger.notice("reloaded prompts: \(changed.joined(separator: ", "))") }
+        } catch {
+            logger.error("prompt reload failed, keeping the old ones: \(error)")
+        }
+        let stamp = Self.modificationStamp(of: flowsDirectory)
+        guard stamps.replace(with: stamp) else { return false }
+        do {
+            environment.replaceFlows(try Self.checkedFlows(flowsDirectory, prompts: promptsDirectory))
+            logger.notice("reloaded flows from \(flowsDirectory); new calls use them")
+            return true
+        } catch {
+            logger.error("flows not reloaded, calls keep the running ones: \(error)")
+            return false
+        }
+    }
+
+    /// Polls for changed files every `interval` until cancelled.
+    public func watch(every interval: Duration) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: interval) } catch { return }
+            reloadIfChanged()
+        }
+    }
+
+    /// Stops the media engine.
+    public func stop() async {
+        await environment.media.stop()
+        try? await mediaGroup.shutdownGracefully()
+    }
+
+    /// Names, sizes and modification times of the folder's YAML files: any edit, addition or
+    /// removal changes it.
+    static func modificationStamp(of directory: String) -> [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return files.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { name in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: (directory as NSString).appendingPathComponent(name))
+            let date = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            let size = (attributes?[.size] as? Int) ?? 0
+            return "\(name) \(size) \(date)"
+        }
+    }
+}
+
+/// The last seen stamp of the flows folder.
+private final class FolderStamp: Sendable {
+    private let box: NIOLockedValueBox<[String]>
+
+    init(_ initial: [String]) { box = NIOLockedValueBox(initial) }
+
+    /// Stores `stamp`; true when it differs from the previous one.
+    func replace(with stamp: [String]) -> Bool {
+        box.withLockedValue { current in
+            guard current != stamp else { return false }
+            current = stamp
+            return true
+        }
+    }
+}
+
+/// Reloads flows and prompts while `serve` runs (a ServiceLifecycle service).
+public struct CallReloadService: Service {
+    public let layer: CallLayer
+    public let interval: Duration
+
+    public init(layer: CallLayer, interval: Duration = .seconds(2)) {
+        self.layer = layer
+        self.interval = interval
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await layer.watch(every: interval)
+        }
+    }
+}

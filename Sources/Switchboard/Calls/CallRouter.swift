@@ -1,0 +1,203 @@
+import Flows
+import Logging
+import Media
+import NIOCore
+import SIPCore
+import SIPMessage
+import SIPTransaction
+import SIPTransport
+
+/// The transaction user of `switchboard serve` (RFC 3261 §8.2, §12.2.2): it matches each
+/// request to a dialog, starts a call for each new INVITE whose number a flow answers,
+/// answers OPTIONS, and gives every other request the RFC's answer (`481` for a dialog that
+/// does not exist, `500` out of order, `491` glare, `405` for methods we do not take).
+///
+/// Confined to the SIP server's event loop.
+public final class CallRouter: TransactionUser {
+    /// The methods the call layer takes (Allow, RFC 3261 §20.5).
+    static let allowed: [SIPMethod] = [.invite, .ack, .cancel, .bye, .options, .info, .update]
+
+    let environment: CallEnvironment
+    let timers: TransactionTimerValues
+    /// Every dialog of every call (RFC 3261 §12.2.2 matching and CSeq order).
+    var dialogs = DialogTable()
+    private var calls: [DialogID: InboundCall] = [:]
+    /// Calls not yet answered, by INVITE transaction (for CANCEL).
+    private var unanswered: [ServerTransactionID: InboundCall] = [:]
+    /// Sees every flow's trace events (tests, logs).
+    public var traceObserver: (@Sendable (TraceEvent) -> Void)?
+    /// Counters; read on the event loop.
+    public private(set) var stats = CallStats()
+
+    init(environment: CallEnvironment, timers: TransactionTimerValues = .init()) {
+        self.environment = environment
+        self.timers = timers
+    }
+
+    /// Calls in progress (set up, answered or confirmed).
+    public var activeCalls: Int { calls.count + unanswered.count }
+
+    // MARK: TransactionUser
+
+    public func received(request: SIPMessage, transaction: ServerTransactionID, from peer: SIPPeer, server: SIPServer) {
+        switch dialogs.route(request, retryAfter: UInt32.random(in: 0...10)) {
+        case .outsideDialog:
+            outsideDialog(request, transaction: transaction, from: peer, server: server)
+        case .inDialog(let id):
+            if let call = calls[id] {
+                call.received(request, transaction: transaction)
+            } else {
+                server.respond(DialogRejection.noDialog.response(to: request), to: transaction)
+            }
+        case .ack(let id, _):
+            calls[id]?.ackReceivedInDialog(request)
+        case .reject(let rejection):
+            let hasToTag = (try? request.to())?.tag != nil
+            server.respond(rejection.response(to: request, localTag: hasToTag ? nil : server.makeTag()), to: transaction)
+        case .discard:
+            break
+        }
+    }
+
+    public func received(ack: SIPMessage, from peer: SIPPeer, server: SIPServer) {
+        if case .ack(let id, _) = dialogs.route(ack) { calls[id]?.ackReceivedInDialog(ack) }
+    }
+
+    public func cancelled(transaction: ServerTransactionID, server: SIPServer) {
+        unanswered[transaction]?.cancelled()
+    }
+
+    // MARK: New requests
+
+    private func outsideDialog(_ request: SIPMessage, transaction: ServerTransactionID, from peer: SIPPeer, server: SIPServer) {
+        switch request.method {
+        case .invite?:
+            newCall(request, transaction: transaction, from: peer, server: server)
+        case .options?:
+            server.respond(server.optionsResponse(to: request, allowing: Self.allowed), to: transaction)
+        default:
+            var response = SIPMessage.response(to: request, status: 405, reason: "Method Not Allowed", toTag: server.makeTag())
+            response.headers.append(.allow, Self.allowed.map(\.name).joined(separator: ", "))
+            server.respond(response, to: transaction)
+        }
+    }
+
+    private func newCall(_ invite: SIPMessage, transaction: ServerTransactionID, from peer: SIPPeer, server: SIPServer) {
+        func refuse(_ status: Int, _ reason: String, _ headers: [(HeaderName, String)] = []) {
+            var response = SIPMessage.response(to: invite, status: status, reason: reason, toTag: server.makeTag())
+            for (name, value) in headers { response.headers.append(name, value) }
+            stats.refused[status, default: 0] += 1
+            server.respond(response, to: transaction)
+        }
+        // RFC 3261 §21.5.4: past capacity, refuse quickly so admitted calls stay healthy.
+        guard activeCalls < environment.policy.maximumCalls else {
+            return refuse(503, "Service Unavailable", [(.retryAfter, String(environment.policy.overloadRetryAfter))])
+        }
+        // §8.2.3: a body we cannot read is 415 with what we accept.
+        if !invite.body.isEmpty, let type = (try? invite.contentType()).flatMap({ $0 }), !type.matches(.sdp) {
+            return refuse(415, "Unsupported Media Type", [(.accept, "application/sdp")])
+        }
+        let number = invite.requestURI?.sipURI?.user ?? ""
+        let system = environment.flows
+        guard let flow = system.entryFlow(forNumber: number) else {
+            return refuse(404, "Not Found")
+        }
+        let media = environment.media
+        let channelID = media.reserveChannelID()
+        let handle = CallHandle(eventLoop: server.eventLoop)
+        let session = LiveCallSession(info: Self.callInfo(of: invite), media: media, prompts: environment.prompts,
+                                      channelID: channelID, requestHangUp: { handle.hangUp() })
+        let call = InboundCall(invite: invite, transaction: transaction, peer: peer, flow: flow, system: system,
+                               session: session, router: self, server: server)
+        handle.call = call
+        unanswered[transaction] = call
+        stats.started += 1
+        media.openSockets(channelID: channelID).hop(to: server.eventLoop).whenComplete { result in
+            switch result {
+            case .success(let port):
+                call.mediaReady(port: port)
+            case .failure:
+                call.refuse(503, "Service Unavailable", retryAfter: self.environment.policy.overloadRetryAfter)
+            }
+        }
+    }
+
+    /// The facts of the call a flow can branch on (`caller`, `called`, `call.accepts-html`).
+    static func callInfo(of invite: SIPMessage) -> CallInfo {
+        let caller = (try? invite.from())?.uri.sipURI?.user ?? "anonymous"
+        let called = invite.requestURI?.sipURI?.user ?? ""
+        let acceptsHTML = invite.headers.values(.accept).contains { $0.lowercased().contains("text/html") }
+        return CallInfo(caller: caller, called: called, variables: ["accepts-html": acceptsHTML ? "true" : "false"])
+    }
+
+    // MARK: For calls
+
+    /// The call answered and has a dialog.
+    func register(_ call: InboundCall, dialog: DialogID) {
+        unanswered[call.transaction] = nil
+        calls[dialog] = call
+    }
+
+    /// The call ended.
+    func forget(_ call: InboundCall, dialog: DialogID?) {
+        if unanswered[call.transaction] === call { unanswered[call.transaction] = nil }
+        if let dialog {
+            dialogs.remove(dialog)
+            if calls[dialog] === call { calls[dialog] = nil }
+        }
+        stats.ended += 1
+    }
+
+    /// Allow and Supported, for a 2xx that creates or refreshes a dialog (RFC 3261 §13.3.1.4
+    /// "SHOULD contain an Allow header field").
+    func appendCapabilities(to response: inout SIPMessage) {
+        response.headers.append(.allow, Self.allowed.map(\.name).joined(separator: ", "))
+        response.headers.append(.supported, "timer")
+    }
+
+    /// Sends a request of a dialog. Its next hop (a route or the remote target) is used
+    /// when it is an IP literal; otherwise — there is no DNS resolution (RFC 3263) yet — it
+    /// goes back to the address the peer's requests came from. Over TCP or TLS the peer's
+    /// connection is reused when the next hop is that peer.
+    func send(_ request: DialogRequest, towards peer: SIPPeer, server: SIPServer) {
+        let hop = request.nextHop.sipURI
+        let transport = hop?.transport.flatMap { TransportProtocol(rawValue: $0) } ?? peer.transport
+        var destination = ResponseDestination(transport: peer.transport, host: peer.host, port: peer.port,
+                                              connection: peer.connection, listener: peer.listener)
+        if let hop, LocalAddressing.isIPLiteral(hop.host.trimmingCharacters(in: ["[", "]"])) {
+            let host = hop.host.trimmingCharacters(in: ["[", "]"])
+            let port = hop.port.map(Int.init) ?? transport.defaultPort
+            if host != peer.host || port != peer.port || transport != peer.transport {
+                destination = ResponseDestination(transport: transport, host: host, port: port, listener: peer.listener)
+            }
+        }
+        server.sendRequest(request.message, to: destination)
+    }
+
+    func now() -> SIPInstant {
+        SIPInstant(nanoseconds: Int64(NIODeadline.now().uptimeNanoseconds))
+    }
+}
+
+/// Lets a call's session ask the SIP side to hang up without keeping the call alive.
+final class CallHandle: @unchecked Sendable {
+    private let eventLoop: any EventLoop
+    /// Set once on the SIP loop, read there.
+    weak var call: InboundCall?
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    func hangUp() {
+        eventLoop.execute { self.call?.hangUpFromOurSide() }
+    }
+}
+
+/// Call counters of the router.
+public struct CallStats: Sendable {
+    public var started = 0
+    public var ended = 0
+    /// INVITEs refused before a call started, by status.
+    public var refused: [Int: Int] = [:]
+}
