@@ -82,7 +82,7 @@ final class SocketClient {
         if let serverPort {
             let target = try SocketAddress(ipAddress: ipv6 ? "::1" : "127.0.0.1", port: serverPort)
             try target.withSockAddr { address, length in
-                guard connect(fd, address, socklen_t(length)) == 0 else { throw SocketError.failed("connect") }
+                guard Glibc.connect(fd, address, socklen_t(length)) == 0 else { throw SocketError.failed("connect") }
             }
         }
         var storage = sockaddr_storage()
@@ -99,6 +99,14 @@ final class SocketClient {
     deinit { close(fd) }
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
+
+    /// Connects a UDP socket to a loopback port learnt later (e.g. from an SDP answer).
+    func connect(toLoopbackPort port: Int) throws {
+        let target = try SocketAddress(ipAddress: "127.0.0.1", port: port)
+        try target.withSockAddr { address, length in
+            guard Glibc.connect(fd, address, socklen_t(length)) == 0 else { throw SocketError.failed("connect") }
+        }
+    }
 
     func send(_ bytes: [UInt8]) throws {
         let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
