@@ -56,3 +56,14 @@ struct LiveCallTests {
         }
     }
 }
+
+extension LiveCallTests {
+    @Test("CANCEL while the flow rings before answering: 200, 487, and no call left (RFC 3261 §9.2)")
+    func cancelWhileRinging() async throws {
+        try await withCallServer { server, port in
+            let (status, output) = try await runSIPp(scenario: "call_cancel", serverPort: port, transport: "u1", calls: 3, service: "201")
+            #expect(status == 0, "sipp failed:\n\(output)")
+            #expect(try await server.eventually { server.router.activeCalls == 0 })
+        }
+    }
+}

@@ -1,7 +1,7 @@
 /// Reads a flow document (`flow:`, `numbers:`, `start:`, `steps:` …) into a `Flow`.
 struct FlowReader {
     static let topLevelKeys = ["flow", "numbers", "start", "params", "language", "on-error", "description",
-                               "steps", "max-steps-without-input"]
+                               "steps", "max-steps-without-input", "ring-before-answer"]
 
     static func read(_ root: YAMLNode, file: String, log: inout DiagnosticLog) -> Flow? {
         guard let reader = MappingReader(root, context: "a flow document", known: topLevelKeys, log: &log) else { return nil }
@@ -23,9 +23,17 @@ struct FlowReader {
             return nil
         }
         let parameters = (reader.stringList("params", log: &log) ?? []).map(\.value)
-        return Flow(name: name, file: file, location: root.location, numbers: numbers, start: start,
-                    parameters: parameters, language: reader.string("language", log: &log)?.value ?? "en",
-                    onError: reader.string("on-error", log: &log), steps: steps,
-                    maxStepsWithoutInput: reader.integer("max-steps-without-input", range: 1...10_000, log: &log) ?? 100)
+        var flow = Flow(name: name, file: file, location: root.location, numbers: numbers, start: start,
+                        parameters: parameters, language: reader.string("language", log: &log)?.value ?? "en",
+                        onError: reader.string("on-error", log: &log), steps: steps,
+                        maxStepsWithoutInput: reader.integer("max-steps-without-input", range: 1...10_000, log: &log) ?? 100)
+        if let ring = reader.duration("ring-before-answer", log: &log) {
+            if ring > .seconds(60) {
+                log.error(.badValue, at: root.location, "ring-before-answer: at most 60s", hint: "callers give up after a few rings")
+            } else {
+                flow.ringBeforeAnswer = ring
+            }
+        }
+        return flow
     }
 }

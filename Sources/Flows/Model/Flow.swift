@@ -16,6 +16,9 @@ public struct Flow: Sendable {
     public var steps: [Step]
     /// Runaway-loop guard: this many steps in a row without waiting for the caller ends the loop.
     public var maxStepsWithoutInput: Int
+    /// How long a live caller hears ringing (`180 Ringing`) before the flow answers
+    /// (`ring-before-answer`, default 0: answer at once).
+    public var ringBeforeAnswer: Duration = .zero
 
     public func step(named name: String) -> Step? { steps.first { $0.name == name } }
 }

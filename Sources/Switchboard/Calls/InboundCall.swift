@@ -43,6 +43,8 @@ final class InboundCall {
     private var sessionTimer: SessionTimer?
     private var timer: Scheduled<Void>?
     private var flowTask: Task<Void, Never>?
+    /// Our To tag: the same in a 180 and the 200 (one dialog, RFC 3261 §12.1.1).
+    private let localTag: String
     private let logger: Logger
 
     init(invite: SIPMessage, transaction: ServerTransactionID, peer: SIPPeer, flow: Flow, system: FlowSystem,
@@ -58,6 +60,7 @@ final class InboundCall {
         self.addressing = LocalAddressing(server: server, peer: peer, request: invite)
         self.retransmitter = TwoHundredRetransmitter(timers: router.timers)
         self.answerTransaction = transaction
+        self.localTag = server.makeTag()
         var logger = server.logger
         logger[metadataKey: "call"] = "\((try? invite.callID()) ?? "?")"
         self.logger = logger
@@ -65,9 +68,22 @@ final class InboundCall {
 
     // MARK: Answering
 
-    /// The media sockets are open on `port`: answer the INVITE (RFC 3264 §6) or, when it
-    /// carried no offer, offer in the 200 (RFC 3261 §13.2.1).
+    /// The media sockets are open on `port`: answer at once, or after the flow's
+    /// `ring-before-answer` with `180 Ringing` meanwhile (a CANCEL can still come).
     func mediaReady(port: Int) {
+        guard state == .settingUp else { return }
+        guard flow.ringBeforeAnswer > .zero else { return answer(port: port) }
+        server.respond(SIPMessage.response(to: invite, status: 180, reason: "Ringing", toTag: localTag), to: transaction)
+        let nanoseconds = flow.ringBeforeAnswer.components.seconds * 1_000_000_000 + flow.ringBeforeAnswer.components.attoseconds / 1_000_000_000
+        timer = server.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [weak self] in
+            self?.timer = nil
+            self?.answer(port: port)
+        }
+    }
+
+    /// Answers the INVITE (RFC 3264 §6) or, when it carried no offer, offers in the 200
+    /// (RFC 3261 §13.2.1).
+    private func answer(port: Int) {
         guard state == .settingUp else { return }
         var negotiator = SessionNegotiator(address: addressing.host, port: port, codecs: router.environment.policy.codecs)
         let body: [UInt8]
@@ -86,12 +102,12 @@ final class InboundCall {
             }
         }
         self.negotiator = negotiator
-        var response = SIPMessage.response(to: invite, status: 200, reason: "OK", toTag: server.makeTag())
+        var response = SIPMessage.response(to: invite, status: 200, reason: "OK", toTag: localTag)
         response.headers.append(.contact, addressing.contact)
         router.appendCapabilities(to: &response)
         switch sessionTimerOutcome() {
         case .reject(let minSE):
-            let tooSmall = SessionTimerNegotiation.intervalTooSmall(to: invite, minSE: minSE, toTag: server.makeTag())
+            let tooSmall = SessionTimerNegotiation.intervalTooSmall(to: invite, minSE: minSE, toTag: localTag)
             return reject(with: tooSmall)
         case .accept(let agreement, let headers) where agreement.refresher == .uac:
             // RFC 4028 §9: the caller refreshes and we end the call if it stops. When only we
@@ -124,7 +140,7 @@ final class InboundCall {
     }
 
     private func reject(_ status: Int, _ reason: String, warning: String? = nil) {
-        var response = SIPMessage.response(to: invite, status: status, reason: reason, toTag: server.makeTag())
+        var response = SIPMessage.response(to: invite, status: status, reason: reason, toTag: localTag)
         if let warning { response.headers.append(.warning, warning) }
         reject(with: response)
     }
@@ -132,7 +148,7 @@ final class InboundCall {
     /// Refuses the INVITE before it was answered (no media, overload).
     func refuse(_ status: Int, _ reason: String, retryAfter: Int) {
         guard state == .settingUp else { return }
-        var response = SIPMessage.response(to: invite, status: status, reason: reason, toTag: server.makeTag())
+        var response = SIPMessage.response(to: invite, status: status, reason: reason, toTag: localTag)
         response.headers.append(.retryAfter, String(retryAfter))
         reject(with: response)
     }
