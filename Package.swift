@@ -114,7 +114,7 @@ let package = Package(
         ),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "TestSupport"]),
         .testTarget(name: "SIPTransportTests", dependencies: ["SIPTransport", "TestSupport"]),
-        .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "SIPTransport", "SIPTransaction", "TestSupport",
+        .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "SIPTransport", "SIPTransaction", "SIPCore", "TestSupport",
                                                              .product(name: "NIOSSL", package: "swift-nio-ssl")],
                     resources: [.copy("Scenarios")]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "TestSupport"]),

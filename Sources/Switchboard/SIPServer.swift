@@ -21,6 +21,9 @@ public final class SIPServer: @unchecked Sendable {
     private let user: TransactionUser
     private var outputs: [TransactionOutput] = []
     private var draining = false
+    /// True while the messages of one read are handled: their answers are flushed once at
+    /// the end of the read.
+    private var inReadBatch = false
     private var addresses = AddressCache()
     private var wakeUp: Scheduled<Void>?
     private var wakeUpAt: SIPInstant?
@@ -77,6 +80,12 @@ public final class SIPServer: @unchecked Sendable {
         eventLoop.assertInEventLoop()
         transactions.respond(response, to: id, now: now(), into: &outputs)
         drainOutputs()
+        if !inReadBatch {
+            // An answer given later (after media set-up, a store write, a timer): nothing
+            // else will flush the stream transports for it.
+            transport.flush()
+            scheduleWakeUp()
+        }
     }
 
     /// Starts a client transaction for `request` towards `destination` (a UAC request;
@@ -130,6 +139,7 @@ public final class SIPServer: @unchecked Sendable {
     private func handle(_ event: InboundEvent) {
         switch event {
         case .message(let message, let peer):
+            inReadBatch = true
             if message.isRequest { handleRequest(message, from: peer) } else { handleResponse(message, from: peer) }
         case .unparsable(let bytes, let error, let peer):
             answerUnparsable(bytes, error, from: peer)
@@ -137,6 +147,7 @@ public final class SIPServer: @unchecked Sendable {
             transactions.transportFailed(flow(for: destination), now: now(), into: &outputs)
             drainOutputs()
         case .readBatchComplete:
+            inReadBatch = false
             transport.flush()
             scheduleWakeUp()
         }
@@ -269,7 +280,7 @@ public final class SIPServer: @unchecked Sendable {
 
     /// The transaction layer's view of a peer. For UDP the `connection` field carries the
     /// listener index, so answers leave from the socket the request came in on.
-    private func flow(for peer: SIPPeer) -> TransportFlow {
+    func flow(for peer: SIPPeer) -> TransportFlow {
         TransportFlow(transport: SIPTransportKind(rawValue: peer.transport.rawValue) ?? .udp, host: peer.host, port: peer.port,
                       connection: peer.connection?.rawValue ?? UInt64(peer.listener))
     }

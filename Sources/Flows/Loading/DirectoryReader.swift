@@ -43,7 +43,7 @@ struct DirectoryReader {
         guard let reader = MappingReader(node, context: "person '\(id.value)'", known: known, log: &log) else { return nil }
         var credentials: SIPCredentials?
         if let sip = reader.node("sip"),
-           let sipReader = MappingReader(sip, context: "'sip'", known: ["username", "realm", "ha1", "password"], log: &log) {
+           let sipReader = MappingReader(sip, context: "'sip'", known: ["username", "realm", "ha1", "ha1-sha256", "password"], log: &log) {
             if let password = sipReader.keyLocation("password") {
                 log.error(.badValue, at: password, "a plain password may not be stored in the directory",
                           hint: "store ha1: the MD5 of 'username:realm:password' (e.g. printf 'alice:example.com:secret' | md5sum)")
@@ -54,7 +54,15 @@ struct DirectoryReader {
             if let ha1, ha1.value.count != 32 || !ha1.value.allSatisfy(\.isHexDigit) {
                 log.error(.badValue, at: ha1.location, "ha1 must be 32 hexadecimal digits (an MD5 digest)")
             }
-            if let realm, let ha1 { credentials = SIPCredentials(username: username, realm: realm.value, ha1: ha1.value.lowercased()) }
+            let sha256 = sipReader.string("ha1-sha256", log: &log)
+            if let sha256, sha256.value.count != 64 || !sha256.value.allSatisfy(\.isHexDigit) {
+                log.error(.badValue, at: sha256.location, "ha1-sha256 must be 64 hexadecimal digits (a SHA-256 digest)",
+                          hint: "printf 'alice:example.com:secret' | sha256sum")
+            }
+            if let realm, let ha1 {
+                credentials = SIPCredentials(username: username, realm: realm.value, ha1: ha1.value.lowercased(),
+                                             ha1SHA256: sha256?.value.lowercased())
+            }
         }
         var forwarding = Person.Forwarding()
         if let node = reader.node("forwarding"),

@@ -68,5 +68,9 @@ public struct Person: Sendable {
 public struct SIPCredentials: Sendable {
     public var username: String
     public var realm: String
+    /// MD5(username:realm:password) in lower-case hex.
     public var ha1: String
+    /// SHA-256(username:realm:password) in lower-case hex, for phones that use RFC 8760's
+    /// SHA-256 digest; nil when only MD5 is stored.
+    public var ha1SHA256: String? = nil
 }

@@ -2,6 +2,7 @@ import Flows
 import Foundation
 import Logging
 import Media
+import SIPCore
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -12,6 +13,8 @@ import ServiceLifecycle
 /// in progress keep the flows they started with).
 public final class CallLayer: Sendable {
     let environment: CallEnvironment
+    /// Where phones' registrations are kept.
+    let locations: any LocationStore
     private let mediaGroup: MultiThreadedEventLoopGroup
     private let flowsDirectory: String
     private let promptsDirectory: String
@@ -24,9 +27,10 @@ public final class CallLayer: Sendable {
         public let description: String
     }
 
-    private init(environment: CallEnvironment, mediaGroup: MultiThreadedEventLoopGroup, flowsDirectory: String,
-                 promptsDirectory: String, logger: Logger) {
+    private init(environment: CallEnvironment, locations: any LocationStore, mediaGroup: MultiThreadedEventLoopGroup,
+                 flowsDirectory: String, promptsDirectory: String, logger: Logger) {
         self.environment = environment
+        self.locations = locations
         self.mediaGroup = mediaGroup
         self.flowsDirectory = flowsDirectory
         self.promptsDirectory = promptsDirectory
@@ -36,7 +40,8 @@ public final class CallLayer: Sendable {
 
     /// Loads and checks the flows and prompts and starts the media engine.
     public static func start(flows: String, prompts: String, policy: CallPolicy = CallPolicy(),
-                             rtpPorts: ClosedRange<Int> = 10000...20000, logger: Logger) async throws -> CallLayer {
+                             rtpPorts: ClosedRange<Int> = 10000...20000, locations: any LocationStore = InMemoryLocationStore(),
+                             logger: Logger) async throws -> CallLayer {
         let system = try checkedFlows(flows, prompts: prompts)
         let library: PromptLibrary
         do { library = try PromptLibrary(directory: prompts) } catch {
@@ -49,7 +54,8 @@ public final class CallLayer: Sendable {
             throw error
         }
         let environment = CallEnvironment(system: system, prompts: library, media: media, policy: policy)
-        return CallLayer(environment: environment, mediaGroup: group, flowsDirectory: flows, promptsDirectory: prompts, logger: logger)
+        return CallLayer(environment: environment, locations: locations, mediaGroup: group, flowsDirectory: flows,
+                         promptsDirectory: prompts, logger: logger)
     }
 
     private static func checkedFlows(_ flows: String, prompts: String) throws -> FlowSystem {
@@ -61,9 +67,10 @@ public final class CallLayer: Sendable {
         return system
     }
 
-    /// A transaction user that runs the flows for calls (one per SIP server).
+    /// A transaction user that runs the flows for calls and registers phones (one per SIP
+    /// server).
     public func makeRouter() -> CallRouter {
-        CallRouter(environment: environment)
+        CallRouter(environment: environment, locations: locations)
     }
 
     /// Reloads the flows when a file in their folder changed (and they check without

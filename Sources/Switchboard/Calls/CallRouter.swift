@@ -15,7 +15,7 @@ import SIPTransport
 /// Confined to the SIP server's event loop.
 public final class CallRouter: TransactionUser {
     /// The methods the call layer takes (Allow, RFC 3261 §20.5).
-    static let allowed: [SIPMethod] = [.invite, .ack, .cancel, .bye, .options, .info, .update]
+    static let allowed: [SIPMethod] = [.invite, .ack, .cancel, .bye, .options, .info, .update, .register]
 
     let environment: CallEnvironment
     let timers: TransactionTimerValues
@@ -24,14 +24,17 @@ public final class CallRouter: TransactionUser {
     private var calls: [DialogID: InboundCall] = [:]
     /// Calls not yet answered, by INVITE transaction (for CANCEL).
     private var unanswered: [ServerTransactionID: InboundCall] = [:]
+    /// REGISTER handling and the location service (nil: REGISTER gets 405).
+    let registrations: RegistrationService?
     /// Sees every flow's trace events (tests, logs).
     public var traceObserver: (@Sendable (TraceEvent) -> Void)?
     /// Counters; read on the event loop.
     public private(set) var stats = CallStats()
 
-    init(environment: CallEnvironment, timers: TransactionTimerValues = .init()) {
+    init(environment: CallEnvironment, locations: (any LocationStore)? = nil, timers: TransactionTimerValues = .init()) {
         self.environment = environment
         self.timers = timers
+        self.registrations = locations.map { RegistrationService(environment: environment, store: $0) }
     }
 
     /// Calls in progress (set up, answered or confirmed).
@@ -75,6 +78,8 @@ public final class CallRouter: TransactionUser {
             newCall(request, transaction: transaction, from: peer, server: server)
         case .options?:
             server.respond(server.optionsResponse(to: request, allowing: Self.allowed), to: transaction)
+        case .register? where registrations != nil:
+            registrations?.handle(request, transaction: transaction, from: peer, server: server)
         default:
             var response = SIPMessage.response(to: request, status: 405, reason: "Method Not Allowed", toTag: server.makeTag())
             response.headers.append(.allow, Self.allowed.map(\.name).joined(separator: ", "))
