@@ -73,6 +73,18 @@ import SIPTransaction
         #expect(F.failure(ended)?.reason == .redirectLoop)
     }
 
+    @Test func aTransactionFailureMovesToTheNextRedirectTarget() {
+        var leg = F.leg("sip:a@192.0.2.20")
+        let first = F.single(leg.start(now: .zero))
+        let second = F.single(leg.receive(F.response(to: first, 300, tag: "r", contact: "<sip:b@192.0.2.21>, <sip:c@192.0.2.22>"), now: .zero))
+        #expect(second.requestURI?.description == "sip:b@192.0.2.21")
+        // Timer B on b's INVITE: c is next (§8.1.3.4: network errors are failures too).
+        let third = F.single(leg.transactionFailed(timedOut: true, now: F.seconds(32)))
+        #expect(third.requestURI?.description == "sip:c@192.0.2.22")
+        #expect(F.cseq(third) == "3 INVITE")
+        #expect(leg.transactionFailed(timedOut: false, now: F.seconds(33)) == [.failed(OutboundInviteFailure(status: 503, reason: .unreachable))])
+    }
+
     // MARK: 401 / 407
 
     @Test func answersA401OnceAndTheServerAcceptsTheCredentials() throws {

@@ -117,6 +117,23 @@ import SIPTransaction
         #expect(progress == [.ringing(status: 183, earlyMedia: Array(F.sdpAnswer.utf8))])
     }
 
+    @Test func changedEarlyMediaIsReportedAgain() {
+        var leg = F.leg()
+        let invite = F.single(leg.start(now: .zero))
+        let other = F.sdpAnswer + "a=sendrecv\r\n"
+        #expect(leg.receive(F.response(to: invite, 180, tag: "a", contact: "<sip:a@192.0.2.20>"), now: .zero).count == 1)
+        #expect(leg.receive(F.response(to: invite, 183, tag: "a", contact: "<sip:a@192.0.2.20>", sdp: F.sdpAnswer), now: .zero)
+                == [.ringing(status: 183, earlyMedia: Array(F.sdpAnswer.utf8))])
+        #expect(leg.receive(F.response(to: invite, 183, tag: "a", contact: "<sip:a@192.0.2.20>", sdp: F.sdpAnswer), now: .zero).isEmpty)
+        #expect(leg.receive(F.response(to: invite, 183, tag: "b", contact: "<sip:a@192.0.2.21>", sdp: other), now: .zero)
+                == [.ringing(status: 183, earlyMedia: Array(other.utf8))])
+    }
+
+    @Test func identitiesAddTheMagicCookie() {
+        #expect(OutboundInviteIdentity(callID: "c", fromTag: "t", branchPrefix: "abc").branchPrefix == "z9hG4bKabc")
+        #expect(OutboundInviteIdentity(callID: "c", fromTag: "t", branchPrefix: "z9hG4bKabc").branchPrefix == "z9hG4bKabc")
+    }
+
     @Test func responsesOfOtherRequestsAndLegsAreIgnored() {
         var leg = F.leg()
         let invite = F.single(leg.start(now: .zero))

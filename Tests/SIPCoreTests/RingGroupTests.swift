@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import SIPMessage
 import SIPTransaction
 @testable import SIPCore
@@ -167,6 +168,31 @@ import SIPTransaction
         #expect(F.requests(F.legActions(cancelled, 0)).map(\.method) == [.cancel])
         #expect(F.legActions(cancelled, 1).isEmpty)
         #expect(F.finished(cancelled) == [.cancelled])
+    }
+
+    @Test func legsBuiltFromTargetsHaveTheirOwnIdentities() throws {
+        var random = SplitMix64(seed: 42)
+        let targets = [OutboundTarget.uri(F.uri("sip:p0@192.0.2.20")), .uri(F.uri("sip:p1@192.0.2.21"))]
+        var group = RingGroup(targets: targets, configuration: F.configuration(), strategy: .simultaneous,
+                              overallTimeout: .seconds(30), random: &random)
+        let invites = Self.invites(group.start(now: .zero), legs: 2).sorted { $0.key < $1.key }.map(\.value)
+        #expect(invites.count == 2)
+        #expect(Set(invites.compactMap { $0.headers.first(.callID) }).count == 2)
+        #expect(invites.allSatisfy { $0.headers.first(.callID)?.hasSuffix("@192.0.2.1") == true })
+        #expect(Set(invites.compactMap(F.branch)).count == 2)
+        #expect(invites.allSatisfy { F.branch($0)?.hasPrefix("z9hG4bK") == true })
+        #expect(Set(invites.compactMap { (try? $0.from())?.tag }).count == 2)
+        #expect(invites.first?.requestURI?.description == "sip:p0@192.0.2.20")
+    }
+
+    @Test func aLegTimingOutCountsAsAFailureOfTheGroup() throws {
+        var group = Self.group(2, strategy: .simultaneous)
+        let invites = Self.invites(group.start(now: .zero), legs: 2)
+        let timedOut = group.transactionFailed(leg: 0, timedOut: true, now: F.seconds(32))
+        #expect(F.failure(F.legActions(timedOut, 0)) == OutboundInviteFailure(status: 408, reason: .unreachable))
+        #expect(F.finished(timedOut).isEmpty)
+        let end = group.receive(F.response(to: try #require(invites[1]), 404, tag: "p1"), now: F.seconds(33))
+        #expect(F.finished(end) == [.failed(status: 404)])
     }
 
     @Test func anEmptyGroupFailsAtOnce() {
