@@ -329,8 +329,7 @@ public struct OutboundInvite: Sendable {
         forks = InviteForks(invite: message, overTLS: configuration.overTLS)
         provisionalReceived = false
         if phase == .idle || phase == .proceeding { phase = .calling }
-        // §8.1.2: the first Route when there is a preloaded route set, else the Request-URI.
-        return [.sendRequest(DialogRequest(message: message, nextHop: target.routeSet.first?.uri ?? uri))]
+        return [.sendRequest(DialogRequest(message: message, nextHop: nextHop(requestURI: uri)))]
     }
 
     private mutating func cancel(cause: OutboundInviteFailure.Reason, reason: String?, now: SIPInstant) -> [Action] {
@@ -355,7 +354,13 @@ public struct OutboundInvite: Sendable {
         cancelSent = true
         cancelGuard = now + configuration.timers.timerB
         let cancel = invite.cancelRequest(reason: cancelReasonHeader)
-        return [.sendRequest(DialogRequest(message: cancel, nextHop: target.routeSet.first?.uri ?? invite.requestURI ?? target.requestURI))]
+        return [.sendRequest(DialogRequest(message: cancel, nextHop: nextHop(requestURI: invite.requestURI ?? target.requestURI)))]
+    }
+
+    /// Where a request outside the dialog goes (RFC 3261 §8.1.2): the first preloaded Route,
+    /// else the Request-URI. A CANCEL goes where its INVITE went (§9.1).
+    private func nextHop(requestURI: URI) -> URI {
+        target.routeSet.first?.uri ?? requestURI
     }
 
     /// The ACK for a 2xx in `dialog` (§13.2.2.4): a new transaction, so a new branch
