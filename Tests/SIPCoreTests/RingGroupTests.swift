@@ -38,8 +38,9 @@ import SIPTransaction
         let answer = group.receive(F.response(to: i1, 200, tag: "p1", contact: "<sip:phone1@192.0.2.21>", sdp: F.sdpAnswer), now: F.seconds(5))
         #expect(F.acks(F.legActions(answer, 1)).count == 1)
         let outcome = try #require(F.finished(answer).first)
-        guard case .answered(let leg, let dialog, let sdp) = outcome else { Issue.record("not answered: \(outcome)"); return }
+        guard case .answered(let leg, let target, let dialog, let sdp) = outcome else { Issue.record("not answered: \(outcome)"); return }
         #expect(leg == 1)
+        #expect(target.requestURI.description == "sip:phone1@192.0.2.21")
         #expect(dialog.id.remoteTag == "p1")
         #expect(sdp == Array(F.sdpAnswer.utf8))
         #expect(F.finished(answer).count == 1)
@@ -83,7 +84,7 @@ import SIPTransaction
 
         _ = group.receive(F.response(to: i1, 180, tag: "p1", contact: "<sip:phone1@192.0.2.21>"), now: F.seconds(2))
         let answer = group.receive(F.response(to: i1, 200, tag: "p1", contact: "<sip:phone1@192.0.2.21>", sdp: F.sdpAnswer), now: F.seconds(3))
-        guard case .answered(1, _, _)? = F.finished(answer).first else { Issue.record("not answered by leg 1: \(answer)"); return }
+        guard case .answered(1, _, _, _)? = F.finished(answer).first else { Issue.record("not answered by leg 1: \(answer)"); return }
         #expect(group.legs[2].phase == .idle, "the third phone never rang")
         #expect(group.isSettled)
     }

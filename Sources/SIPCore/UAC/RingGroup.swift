@@ -158,7 +158,7 @@ public struct RingGroup: Sendable {
         for action in legActions {
             actions.append(.leg(index, action))
             if case .answered(let dialog, let sdp) = action, outcome == nil {
-                let verdict = RingGroupOutcome.answered(leg: index, dialog: dialog, sdpAnswer: sdp)
+                let verdict = RingGroupOutcome.answered(leg: index, target: legs[index].target, dialog: dialog, sdpAnswer: sdp)
                 outcome = verdict
                 actions.append(.finished(verdict))
                 actions += cancelLegs(except: index, reason: Self.completedElsewhere, now: now)

@@ -1,8 +1,9 @@
 /// How a ring group ended (issue 4 part 3): one phone answered, or one verdict for the
 /// whole group that a flow maps to `on-busy`, `on-no-answer` or its failure path.
 public enum RingGroupOutcome: Equatable, Sendable {
-    /// The leg at index `leg` (the group's target order) answered first.
-    case answered(leg: Int, dialog: Dialog, sdpAnswer: [UInt8])
+    /// The leg at index `leg` (the group's target order), calling `target`, answered first:
+    /// its confirmed dialog and the SDP answer of its 2xx.
+    case answered(leg: Int, target: OutboundTarget, dialog: Dialog, sdpAnswer: [UInt8])
     /// Some phone said busy (486 or 600).
     case busy
     /// Nobody answered in time (a ring timeout, the overall timeout, 480 or 408).
