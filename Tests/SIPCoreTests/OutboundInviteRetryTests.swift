@@ -110,7 +110,11 @@ import SIPTransaction
         #expect(identity.username == AuthFixture.user)
 
         let answer = leg.receive(F.response(to: second, 200, tag: "a", contact: "<sip:alice@192.0.2.20:5060>", sdp: F.sdpAnswer), now: .zero)
-        #expect(F.cseq(try #require(F.acks(answer).first)) == "2 ACK")
+        let ack = try #require(F.acks(answer).first)
+        #expect(F.cseq(ack) == "2 ACK")
+        #expect(ack.headers.lines(.authorization) == second.headers.lines(.authorization),
+                "the ACK carries the INVITE's credentials (§13.2.2.4)")
+        #expect(ack.headers.lines(.authorization).count == 1)
         #expect(try #require(F.answered(answer)).0.localSequence == 2)
     }
 

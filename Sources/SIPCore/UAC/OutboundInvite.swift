@@ -178,7 +178,7 @@ public struct OutboundInvite: Sendable {
     }
 
     /// Gives the leg up (RFC 3261 §9.1): with a provisional response received, the CANCEL
-    /// goes now; before one, it goes when the first 1xx arrives ("SHOULD NOT be sent" before);
+    /// goes now; before one, it goes when the first 1xx arrives ("MUST NOT be sent" before);
     /// a final response arriving first ends the leg, and a 2xx arriving after the cancel is
     /// ACKed and ended with a BYE. `reason` is a Reason header value for the CANCEL (RFC 3326).
     /// A leg not yet started fails at once; an answered or failed one is not touched (the
@@ -364,9 +364,15 @@ public struct OutboundInvite: Sendable {
     }
 
     /// The ACK for a 2xx in `dialog` (§13.2.2.4): a new transaction, so a new branch
-    /// (§17.1.1.3), the INVITE's CSeq number.
+    /// (§17.1.1.3), the INVITE's CSeq number, and "the same credentials as the INVITE".
     private mutating func makeACK(in dialog: Dialog) -> DialogRequest? {
-        try? dialog.makeACK(inviteSequence: sequence, via: nextVia())
+        guard var ack = try? dialog.makeACK(inviteSequence: sequence, via: nextVia()) else { return nil }
+        if let invite {
+            for name in [HeaderName.authorization, .proxyAuthorization] {
+                for line in invite.headers.lines(name) { ack.message.headers.append(name, line) }
+            }
+        }
+        return ack
     }
 
     private mutating func nextVia() -> Via {
