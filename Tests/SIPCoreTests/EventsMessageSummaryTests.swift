@@ -42,7 +42,7 @@ struct EventsMessageSummaryTests: EventsFixture {
     }
 
     @Test("Malformed bodies are errors, not crashes")
-    func malformed() {
+    func malformed() throws {
         func error(_ text: String) -> MessageSummaryError? {
             do { _ = try MessageSummary(parsing: Array(text.utf8)); return nil } catch { return error }
         }

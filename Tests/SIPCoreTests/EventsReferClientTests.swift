@@ -11,10 +11,11 @@ struct EventsReferClientTests: EventsFixture, DialogFixture {
         return try Dialog.uas(request: invite, response: answer(invite, 200))
     }
 
-    /// A NOTIFY from the transferee in `dialog`, built as the peer would.
+    /// A NOTIFY from the transferee in `dialog`, built as the peer would: its `cseq`-th
+    /// request after the INVITE (CSeq 314159).
     func notify(in dialog: Dialog, cseq: UInt32, event: String? = "refer;id=1", state: String? = "active;expires=60",
                 body: String? = "SIP/2.0 100 Trying\r\n") -> SIPMessage {
-        var lines = peerRequest("NOTIFY", in: dialog, cseq: cseq).serializedLines
+        var lines = peerRequest("NOTIFY", in: dialog, cseq: 314_159 + cseq).serializedLines
         if let event { lines.append("Event: \(event)") }
         if let state { lines.append("Subscription-State: \(state)") }
         if body != nil { lines.append("Content-Type: message/sipfrag;version=2.0") }

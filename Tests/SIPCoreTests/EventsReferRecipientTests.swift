@@ -55,7 +55,7 @@ struct EventsReferRecipientTests: EventsFixture, DialogFixture {
         #expect(parsed.sequence == 314160)
         #expect(parsed.declinesSubscription)
         let compact = message(["REFER sip:bob@h SIP/2.0", "Via: SIP/2.0/UDP h;branch=z9hG4bK1", "From: <sip:a@h>;tag=1",
-                               "To: <sip:b@h>;tag=2", "Call-ID: c", "CSeq: 9 REFER", "r: sip:carol@example.com;method=BYE"])
+                               "To: <sip:b@h>;tag=2", "Call-ID: c", "CSeq: 9 REFER", "r: <sip:carol@example.com;method=BYE>"])
         let fromCompact = try ReferRequest(compact)
         #expect(fromCompact.target.description == "sip:carol@example.com")
         #expect(fromCompact.method == .bye)

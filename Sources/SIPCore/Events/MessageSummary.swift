@@ -90,7 +90,7 @@ public struct MessageSummary: Hashable, Sendable {
     public var text: String {
         var text = "Messages-Waiting: " + (messagesWaiting ? "yes" : "no") + "\r\n"
         // The account URI is one line: a CR or LF in it would end the line early.
-        if let account { text += "Message-Account: " + String(account.filter { $0 != "\r" && $0 != "\n" }) + "\r\n" }
+        if let account { text += "Message-Account: " + account.withoutLineBreaks + "\r\n" }
         for line in storedCounts { text += line.messageClass.rawValue + ": " + line.counts.description + "\r\n" }
         return text
     }
@@ -108,14 +108,14 @@ public struct MessageSummary: Hashable, Sendable {
     /// `name: value` is an error, and the `Messages-Waiting` line is required.
     public init(parsing body: [UInt8]) throws(MessageSummaryError) {
         guard body.count <= Self.maximumBodySize else { throw .tooLarge }
-        let text = String(decoding: body, as: UTF8.self)
         var waiting: Bool? = nil
         var account: String? = nil
         var counts: [ClassCounts] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Lines are split on bytes: in a Swift String "\r\n" is one Character.
+        for rawLine in body.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            let line = Substring(decoding: rawLine.last == 0x0D ? rawLine.dropLast() : rawLine, as: UTF8.self)
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 if waiting == nil, counts.isEmpty, account == nil { continue }  // leading blank lines
                 break  // §5.2: opt-msg-headers follow a blank line
@@ -185,6 +185,16 @@ public enum MessageSummaryError: Error, Hashable, Sendable {
     case badLine(Int)
     /// The body is larger than `MessageSummary.maximumBodySize`.
     case tooLarge
+}
+
+extension String {
+    /// The text with CR and LF removed, so that it stays on one line (compared as Unicode
+    /// scalars: the Character "\r\n" is neither "\r" nor "\n").
+    var withoutLineBreaks: String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: unicodeScalars.lazy.filter { $0 != "\r" && $0 != "\n" })
+        return String(scalars)
+    }
 }
 
 extension Substring {

@@ -30,7 +30,7 @@ public struct SipFragStatus: Hashable, Sendable, CustomStringConvertible {
     /// terminated like a message's).
     public func rendered() -> [UInt8] {
         Array((SIPMessage.version + " " + String(status) + " "
-               + String(reason.filter { $0 != "\r" && $0 != "\n" }) + "\r\n").utf8)
+               + reason.withoutLineBreaks + "\r\n").utf8)
     }
 
     /// Reads the status line that starts a `message/sipfrag` body (RFC 3515 §2.4.5: "the body
