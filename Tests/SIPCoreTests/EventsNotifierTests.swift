@@ -259,6 +259,22 @@ struct EventsNotifierTests: EventsFixture {
         #expect(notifier.subscriptions.isEmpty)
     }
 
+    @Test("Beyond maxSubscriptions a new SUBSCRIBE gets 503; a fetch still works; refreshes are unaffected")
+    func capacity() throws {
+        var notifier = Notifier(configuration: NotifierConfiguration(contact: notifierContact, maxSubscriptions: 1),
+                                packages: [MessageSummaryPackage()])
+        var vias = ViaFactory()
+        #expect(notifier.receiveSubscribe(subscribe(), localTag: "nt1", now: .zero, newVia: { vias.next() })
+            .first?.response?.statusCode == 200)
+        #expect(notifier.receiveSubscribe(subscribe(user: "bob"), localTag: "nt2", now: .zero, newVia: { vias.next() })
+            .first?.response?.statusCode == 503)
+        #expect(notifier.receiveSubscribe(subscribe(expires: "0", user: "bob"), localTag: "nt3", now: .zero,
+                                          newVia: { vias.next() }).first?.response?.statusCode == 200)
+        #expect(notifier.receiveSubscribe(subscribe(toTag: "nt1", cseq: 2), localTag: "x", now: .zero,
+                                          newVia: { vias.next() }).first?.response?.statusCode == 200)
+        #expect(notifier.subscriptions.count == 1)
+    }
+
     @Test("A stale response (other CSeq) is ignored")
     func staleResponse() throws {
         var notifier = makeNotifier()

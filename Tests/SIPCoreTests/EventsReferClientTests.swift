@@ -79,12 +79,12 @@ struct EventsReferClientTests: EventsFixture, DialogFixture {
 
     @Test("The new call fails: SIP/2.0 486 Busy Here → failed(callFailed)")
     func callFails() throws {
-        var (client, dialog, _) = try sent()
+        let (initial, dialog, _) = try sent()
+        var client = initial
         let busy = client.receiveNotify(notify(in: dialog, cseq: 1, state: "terminated;reason=noresource",
                                                body: "SIP/2.0 486 Busy Here\r\n"))
         #expect(busy.response.statusCode == 200)
         #expect(busy.progress == .failed(.callFailed(SipFragStatus(486))))
-        _ = dialog
     }
 
     @Test("A 4xx/5xx/6xx (or a timeout) to the REFER itself is a failure; a 1xx or another CSeq is not")
@@ -115,19 +115,20 @@ struct EventsReferClientTests: EventsFixture, DialogFixture {
 
     @Test("Terminated before a final status → failed(subscriptionEnded); no final status in time → failed(timedOut)")
     func endsEarly() throws {
-        var (client, dialog, _) = try sent()
+        let (initial, dialog, _) = try sent()
+        var client = initial
         let ended = client.receiveNotify(notify(in: dialog, cseq: 1, state: "terminated;reason=timeout"))
         #expect(ended.progress == .failed(.subscriptionEnded(reason: "timeout")))
         var (slow, _, _) = try sent()
         #expect(slow.timerFired(now: at(seconds: 29)) == nil)
         #expect(slow.timerFired(now: at(seconds: 30)) == .failed(.timedOut))
         #expect(slow.timerFired(now: at(seconds: 31)) == nil)
-        _ = dialog
     }
 
     @Test("NOTIFYs that are not ours get 481; malformed ones 400, and change nothing")
     func badNotifies() throws {
-        var (client, dialog, _) = try sent()
+        let (initial, dialog, _) = try sent()
+        var client = initial
         #expect(client.receiveNotify(notify(in: dialog, cseq: 1, event: "refer;id=99")).response.statusCode == 481)
         #expect(client.receiveNotify(notify(in: dialog, cseq: 1, event: "message-summary")).response.statusCode == 481)
         #expect(client.receiveNotify(notify(in: dialog, cseq: 1, event: nil)).response.statusCode == 481)
@@ -138,7 +139,20 @@ struct EventsReferClientTests: EventsFixture, DialogFixture {
         // Event without id is accepted (a REFER recipient may omit it for the first REFER).
         #expect(client.receiveNotify(notify(in: dialog, cseq: 2, event: "refer")).progress == .trying(SipFragStatus(100)))
         #expect(!client.isFinished)
-        _ = dialog
+    }
+
+    @Test("No REFER in an ended dialog: makeRefer throws and arms nothing")
+    func endedDialog() throws {
+        var dialog = try callDialog()
+        dialog.terminate()
+        var client = ReferClient()
+        #expect(throws: DialogError.terminated) {
+            try client.makeRefer(to: try NameAddress("<sip:carol@example.com>"), in: &dialog,
+                                 via: Via(transport: "UDP", host: "192.0.2.1", branch: "z9hG4bKr2"), now: .zero)
+        }
+        #expect(client.sequence == nil)
+        #expect(client.nextDeadline == nil)
+        #expect(client.receiveNotify(notify(in: dialog, cseq: 1)).response.statusCode == 481)
     }
 }
 

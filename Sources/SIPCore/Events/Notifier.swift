@@ -72,7 +72,7 @@ public struct Notifier: Sendable {
     /// New (RFC 6665 §4.2.1.1, §4.2.1.2, §4.4.1): no or bad Event → `400`; a package not
     /// registered → `489 Bad Event` with Allow-Events; a bad Expires → `400`; a non-zero
     /// Expires below `minExpires` → `423 Interval Too Brief` with Min-Expires; no resource →
-    /// `404`. Otherwise `200` (never `202`, deprecated by §4.2.1.1) with the granted Expires
+    /// `404`; with `maxSubscriptions` live → `503`. Otherwise `200` (never `202`, deprecated by §4.2.1.1) with the granted Expires
     /// (the request's, the package default when absent, at most `maxExpires`) and our Contact,
     /// then at once the first NOTIFY (`active;expires=N`). `Expires: 0` on a new SUBSCRIBE is a
     /// fetch (§4.4.3): `200`, one `terminated;reason=timeout` NOTIFY with the state, no subscription.
@@ -113,6 +113,9 @@ public struct Notifier: Sendable {
             return [tooBrief(request, localTag: localTag)]
         }
         guard let resource = package.resource(of: request) else { return [.respond(answer(request, 404, localTag: localTag))] }
+        guard subscriptions.count < configuration.maxSubscriptions || requested == 0 else {
+            return [.respond(answer(request, 503, localTag: localTag))]
+        }
         let granted = requested.map { min($0, configuration.maxExpires) }
             ?? min(max(package.defaultExpires, configuration.minExpires), configuration.maxExpires)
 

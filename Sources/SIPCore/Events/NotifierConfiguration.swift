@@ -12,8 +12,13 @@ public struct NotifierConfiguration: Sendable, Equatable {
     /// never lengthen, the interval; the 2xx's Expires says what was granted).
     public var maxExpires: UInt32
 
-    public init(contact: NameAddress, minExpires: UInt32 = 60, maxExpires: UInt32 = 3600) {
+    /// Live subscriptions the notifier holds at most; a new SUBSCRIBE beyond it is answered
+    /// `503 Service Unavailable` (RFC 3261 §21.5.4), so a flood cannot grow the table without bound.
+    public var maxSubscriptions: Int
+
+    public init(contact: NameAddress, minExpires: UInt32 = 60, maxExpires: UInt32 = 3600, maxSubscriptions: Int = 10_000) {
         self.contact = contact
+        self.maxSubscriptions = max(maxSubscriptions, 1)
         self.minExpires = minExpires
         self.maxExpires = max(maxExpires, max(minExpires, 1))
     }
