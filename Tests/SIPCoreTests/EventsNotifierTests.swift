@@ -91,6 +91,12 @@ struct EventsNotifierTests: EventsFixture {
         let third = notifier.notifyChanged(event: "MESSAGE-SUMMARY", resource: "alice", body: waiting.rendered(),
                                            now: at(seconds: 199.5), newVia: { vias.next() })
         #expect(third.first?.notify?.headers.first(.subscriptionState) == "active;expires=3401")
+        let thirdNotify = try #require(third.first?.notify)
+        _ = notifier.receiveNotifyResponse(response(to: thirdNotify, 200), now: at(seconds: 200), newVia: { vias.next() })
+        // The typed form for mailboxes says the same.
+        let typed = notifier.notifyChanged(mailbox: "alice", summary: latest, now: at(seconds: 300), newVia: { vias.next() })
+        #expect(typed.first?.notify?.body == latest.rendered())
+        #expect(typed.first?.notify?.headers.first(.cseq) == "4 NOTIFY")
         // Another mailbox's change notifies nobody here.
         #expect(notifier.notifyChanged(event: "message-summary", resource: "bob", body: waiting.rendered(),
                                        now: at(seconds: 200), newVia: { vias.next() }).isEmpty)

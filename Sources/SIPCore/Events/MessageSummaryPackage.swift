@@ -1,8 +1,9 @@
 import SIPMessage
+import SIPTransaction
 
 /// The `message-summary` event package (RFC 3842): message-waiting indication for voicemail.
-/// The resource is the mailbox, the user part of the SUBSCRIBE's Request-URI (RFC 3842 §3.7:
-/// the Request-URI names the account); bodies are `application/simple-message-summary`.
+/// The resource is the mailbox, the user part of the SUBSCRIBE's Request-URI (RFC 3842
+/// §3.6–§3.7: the Request-URI names the messaging account); bodies are `application/simple-message-summary`.
 public struct MessageSummaryPackage: EventPackage {
     /// `application/simple-message-summary` (RFC 3842 §3.5).
     public static let contentType = MediaType(type: "application", subtype: "simple-message-summary")
@@ -72,5 +73,15 @@ public struct MessageSummaryPackage: EventPackage {
         var message = SIPMessage.request(.notify, uri: target, headers: headers)
         message.setBody(content.body, contentType: content.contentType)
         return message
+    }
+}
+
+extension Notifier {
+    /// The message summary of `mailbox` changed (a deposit, a message heard or deleted):
+    /// keep it and notify the mailbox's subscribers (`notifyChanged(event:resource:body:…)`
+    /// with the `message-summary` package and the rendered body).
+    public mutating func notifyChanged(mailbox: String, summary: MessageSummary, now: SIPInstant,
+                                       newVia: () -> Via) -> [NotifierAction] {
+        notifyChanged(event: MessageSummaryPackage.name, resource: mailbox, body: summary.rendered(), now: now, newVia: newVia)
     }
 }
