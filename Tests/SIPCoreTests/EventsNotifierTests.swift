@@ -198,7 +198,7 @@ struct EventsNotifierTests: EventsFixture {
         #expect(vias.made == 0)
     }
 
-    @Test("Missing or malformed Event, bad Expires, no Contact → 400; no Request-URI user → 404")
+    @Test("Missing or malformed Event, bad Expires, no Contact → 400; no Request-URI user → 404; not SUBSCRIBE → 405")
     func badRequests() {
         var notifier = makeNotifier()
         var vias = ViaFactory()
@@ -213,6 +213,12 @@ struct EventsNotifierTests: EventsFixture {
                             "From: <sip:a@h>;tag=1", "To: <sip:switchboard.example>", "Call-ID: c", "CSeq: 1 SUBSCRIBE",
                             "Contact: <sip:a@h>", "Event: message-summary"])
         #expect(status(noUser) == 404)
+        let publish = parse(["PUBLISH sip:alice@switchboard.example SIP/2.0", "Via: SIP/2.0/UDP h;branch=z9hG4bKp",
+                             "From: <sip:a@h>;tag=1", "To: <sip:alice@switchboard.example>", "Call-ID: p", "CSeq: 1 PUBLISH",
+                             "Event: message-summary"])
+        let notAllowed = notifier.receiveSubscribe(publish, localTag: "nt1", now: .zero, newVia: { vias.next() }).first?.response
+        #expect(notAllowed?.statusCode == 405)
+        #expect(notAllowed?.headers.first(.allow) == "SUBSCRIBE")
         #expect(notifier.subscriptions.isEmpty)
     }
 

@@ -72,9 +72,10 @@ public struct Notifier: Sendable {
     /// New (RFC 6665 §4.2.1.1, §4.2.1.2, §4.4.1): no or bad Event → `400`; a package not
     /// registered → `489 Bad Event` with Allow-Events; a bad Expires → `400`; a non-zero
     /// Expires below `minExpires` → `423 Interval Too Brief` with Min-Expires; no resource →
-    /// `404`; with `maxSubscriptions` live → `503`. Otherwise `200` (never `202`, deprecated by §4.2.1.1) with the granted Expires
-    /// (the request's, the package default when absent, at most `maxExpires`) and our Contact,
-    /// then at once the first NOTIFY (`active;expires=N`). `Expires: 0` on a new SUBSCRIBE is a
+    /// `404`; `maxSubscriptions` already live → `503`. Otherwise `200` (never `202`, which
+    /// §4.2.1.1 deprecates) with the granted Expires (the request's, the package default when
+    /// absent, at most `maxExpires`) and our Contact, then at once the first NOTIFY
+    /// (`active;expires=N`). `Expires: 0` on a new SUBSCRIBE is a
     /// fetch (§4.4.3): `200`, one `terminated;reason=timeout` NOTIFY with the state, no subscription.
     ///
     /// In the dialog (§4.2.1.4, §4.1.2.3): no subscription there, or another package or `id`
@@ -87,7 +88,12 @@ public struct Notifier: Sendable {
     ///   - newVia: makes the Via of each NOTIFY: our sent-by with a fresh branch.
     public mutating func receiveSubscribe(_ request: SIPMessage, localTag: String, now: SIPInstant,
                                           overTLS: Bool = false, newVia: () -> Via) -> [NotifierAction] {
-        guard request.method == .subscribe else { return [.respond(answer(request, 405, localTag: localTag))] }
+        guard request.method == .subscribe else {
+            // RFC 3261 §8.2.1: a 405 lists the methods that are allowed.
+            var rejection = answer(request, 405, localTag: localTag)
+            rejection.headers.append(.allow, SIPMethod.subscribe.name)
+            return [.respond(rejection)]
+        }
         let parsedEvent: EventValue?
         do { parsedEvent = try request.event() } catch {
             return [.respond(answer(request, 400, reason: "Bad Event Header", localTag: localTag))]
@@ -116,8 +122,7 @@ public struct Notifier: Sendable {
         guard subscriptions.count < configuration.maxSubscriptions || requested == 0 else {
             return [.respond(answer(request, 503, localTag: localTag))]
         }
-        let granted = requested.map { min($0, configuration.maxExpires) }
-            ?? min(max(package.defaultExpires, configuration.minExpires), configuration.maxExpires)
+        let granted = grantedExpires(requested, package: package)
 
         var response = SIPMessage.response(to: request, status: 200, toTag: localTag)
         response.headers.append(.expires, String(granted))
@@ -169,8 +174,7 @@ public struct Notifier: Sendable {
     private mutating func refresh(_ id: SubscriptionID, request: SIPMessage, requested: UInt32?,
                                   now: SIPInstant, newVia: () -> Via) -> [NotifierAction] {
         guard var subscription = subscriptions[id], let package = packages[id.event] else { return [] }
-        let granted = requested.map { min($0, configuration.maxExpires) }
-            ?? min(max(package.defaultExpires, configuration.minExpires), configuration.maxExpires)
+        let granted = grantedExpires(requested, package: package)
         var response = SIPMessage.response(to: request, status: 200)
         response.headers.append(.expires, String(granted))
         response.headers.append(.contact, configuration.contact.description)
@@ -333,6 +337,16 @@ public struct Notifier: Sendable {
     /// A response to `request` without further headers (RFC 3261 §8.2.6).
     private func answer(_ request: SIPMessage, _ status: Int, reason: String? = nil, localTag: String?) -> SIPMessage {
         SIPMessage.response(to: request, status: status, reason: reason, toTag: localTag)
+    }
+
+    /// The interval granted for a requested one (RFC 6665 §4.2.1.1: the notifier may shorten
+    /// it): the request's, at most `maxExpires`; without one the package default, kept within
+    /// `minExpires`…`maxExpires`. Zero stays zero (unsubscribe or fetch).
+    private func grantedExpires(_ requested: UInt32?, package: any EventPackage) -> UInt32 {
+        guard let requested else {
+            return min(max(package.defaultExpires, configuration.minExpires), configuration.maxExpires)
+        }
+        return min(requested, configuration.maxExpires)
     }
 
     /// `423 Interval Too Brief` with Min-Expires (RFC 6665 §4.2.1.1, RFC 3261 §21.4.17).
