@@ -55,6 +55,8 @@ struct EventsMessageSummaryTests: EventsFixture {
         #expect(error("Messages-Waiting: yes\r\nVoice-Message: -1/2\r\n") == .badLine(2))
         #expect(error("Messages-Waiting: yes\r\nVoice-Message: 4294967296/0\r\n") == .badLine(2))
         #expect(error("Messages-Waiting: yes\r\nMessage-Account:\r\n") == .badLine(2))
+        #expect(error("Messages-Waiting: yes\r\nMessage-Account: sip:a@b\rVoice-Message: 1/1\r\n") == .badLine(2))
+        #expect(error("Messages-Waiting: yes\r\nMessage-Account: alice at home\r\n") == .badLine(2))
         #expect(error("Messages-Waiting: yes\r\n" + String(repeating: "x", count: MessageSummary.maximumBodySize)) == .tooLarge)
         #expect(try MessageSummary(parsing: Array("Messages-Waiting: yes\r\nVoice-Message: 4294967295/0\r\n".utf8))[.voice]?.new
                 == UInt32.max)

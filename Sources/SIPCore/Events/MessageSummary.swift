@@ -105,7 +105,8 @@ public struct MessageSummary: Hashable, Sendable {
     /// case-insensitive and may have whitespace around the colon (HCOLON); parsing stops at
     /// the first blank line (the optional message headers that may follow are skipped).
     /// Lines of unknown message classes are ignored (extensions); a line that is not
-    /// `name: value` is an error, and the `Messages-Waiting` line is required.
+    /// `name: value`, a count that is not 1*DIGIT, or an account that is not a URI is an
+    /// error, and the `Messages-Waiting` line is required.
     public init(parsing body: [UInt8]) throws(MessageSummaryError) {
         guard body.count <= Self.maximumBodySize else { throw .tooLarge }
         var waiting: Bool? = nil
@@ -131,7 +132,8 @@ public struct MessageSummary: Hashable, Sendable {
                 default: throw .badLine(lineNumber)
                 }
             case "message-account":
-                guard !value.isEmpty else { throw .badLine(lineNumber) }
+                // Account-URI = SIP-URI / SIPS-URI / absoluteURI (§5.2): no spaces or controls.
+                guard (try? URI(value)) != nil else { throw .badLine(lineNumber) }
                 account = value
             default:
                 guard let messageClass = MessageContextClass(name: name) else { continue }
