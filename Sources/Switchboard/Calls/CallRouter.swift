@@ -21,7 +21,12 @@ public final class CallRouter: TransactionUser {
     let timers: TransactionTimerValues
     /// Every dialog of every call (RFC 3261 §12.2.2 matching and CSeq order).
     var dialogs = DialogTable()
-    private var calls: [DialogID: InboundCall] = [:]
+    /// Who handles each dialog's requests: a caller's leg or a transfer's leg.
+    private var calls: [DialogID: any DialogOwner] = [:]
+    /// Client transactions of transfer legs: which transfer, which leg, which method.
+    private var clientTransactions: [ClientTransactionID: (transfer: BridgedTransfer, leg: Int, method: SIPMethod)] = [:]
+    /// Transfers that ended while their ring group still settles late answers (ACK + BYE).
+    private var settling: [ObjectIdentifier: BridgedTransfer] = [:]
     /// Calls not yet answered, by INVITE transaction (for CANCEL).
     private var unanswered: [ServerTransactionID: InboundCall] = [:]
     /// REGISTER handling and the location service (nil: REGISTER gets 405).
@@ -38,7 +43,10 @@ public final class CallRouter: TransactionUser {
     }
 
     /// Calls in progress (set up, answered or confirmed).
-    public var activeCalls: Int { calls.count + unanswered.count }
+    public var activeCalls: Int { calls.values.filter { $0 is InboundCall }.count + unanswered.count }
+
+    /// Transfer legs bridged now.
+    public var bridgedLegs: Int { calls.values.filter { $0 is BridgedTransfer }.count }
 
     // MARK: TransactionUser
 
@@ -68,6 +76,17 @@ public final class CallRouter: TransactionUser {
 
     public func cancelled(transaction: ServerTransactionID, server: SIPServer) {
         unanswered[transaction]?.cancelled()
+    }
+
+    public func received(response: SIPMessage, transaction: ClientTransactionID, server: SIPServer) {
+        guard let owner = clientTransactions[transaction] else { return }
+        if (response.statusCode ?? 0) >= 200 { clientTransactions[transaction] = nil }
+        owner.transfer.received(response: response)
+    }
+
+    public func failed(transaction: ClientTransactionID, timedOut: Bool, server: SIPServer) {
+        guard let owner = clientTransactions.removeValue(forKey: transaction) else { return }
+        owner.transfer.failed(leg: owner.leg, method: owner.method, timedOut: timedOut)
     }
 
     // MARK: New requests
@@ -111,7 +130,7 @@ public final class CallRouter: TransactionUser {
         let channelID = media.reserveChannelID()
         let handle = CallHandle(eventLoop: server.eventLoop)
         let session = LiveCallSession(info: Self.callInfo(of: invite), media: media, prompts: environment.prompts,
-                                      channelID: channelID, requestHangUp: { handle.hangUp() })
+                                      channelID: channelID, signalling: handle)
         let call = InboundCall(invite: invite, transaction: transaction, peer: peer, flow: flow, system: system,
                                session: session, router: self, server: server)
         handle.call = call
@@ -143,6 +162,11 @@ public final class CallRouter: TransactionUser {
         calls[dialog] = call
     }
 
+    /// A transfer leg was answered: its dialog's requests go to the transfer.
+    func register(_ transfer: BridgedTransfer, dialog: DialogID) {
+        calls[dialog] = transfer
+    }
+
     /// The call ended.
     func forget(_ call: InboundCall, dialog: DialogID?) {
         if unanswered[call.transaction] === call { unanswered[call.transaction] = nil }
@@ -153,6 +177,30 @@ public final class CallRouter: TransactionUser {
         stats.ended += 1
     }
 
+    /// A transfer leg's dialog ended.
+    func forget(_ transfer: BridgedTransfer, dialog: DialogID) {
+        dialogs.remove(dialog)
+        if calls[dialog] === transfer { calls[dialog] = nil }
+    }
+
+    /// Routes the responses of a transfer leg's client transaction to it.
+    func track(_ id: ClientTransactionID, leg: Int, method: SIPMethod, for transfer: BridgedTransfer) {
+        clientTransactions[id] = (transfer, leg, method)
+    }
+
+    /// Keeps an ended transfer until its ring group has ACKed and BYEd late answers.
+    func keepSettling(_ transfer: BridgedTransfer) {
+        settling[ObjectIdentifier(transfer)] = transfer
+        clientTransactions = clientTransactions.filter { entry in
+            entry.value.transfer !== transfer || entry.value.method == .invite || entry.value.method == .cancel
+        }
+    }
+
+    /// A transfer whose group has settled lets go.
+    func settled(_ transfer: BridgedTransfer) {
+        settling[ObjectIdentifier(transfer)] = nil
+    }
+
     /// Allow and Supported, for a 2xx that creates or refreshes a dialog (RFC 3261 §13.3.1.4
     /// "SHOULD contain an Allow header field").
     func appendCapabilities(to response: inout SIPMessage) {
@@ -160,28 +208,36 @@ public final class CallRouter: TransactionUser {
         response.headers.append(.supported, "timer")
     }
 
-    /// Sends a request of a dialog. Its next hop (a route or the remote target) is used
-    /// when it is an IP literal; otherwise — there is no DNS resolution (RFC 3263) yet — it
-    /// goes back to the address the peer's requests came from. Over TCP or TLS the peer's
-    /// connection is reused when the next hop is that peer.
+    /// Sends a request of a dialog towards its next hop (`destination(towards:fallback:)`);
+    /// over TCP or TLS the peer's connection is reused when the next hop is that peer.
     func send(_ request: DialogRequest, towards peer: SIPPeer, server: SIPServer) {
-        let hop = request.nextHop.sipURI
-        let transport = hop?.transport.flatMap { TransportProtocol(rawValue: $0) } ?? peer.transport
-        var destination = ResponseDestination(transport: peer.transport, host: peer.host, port: peer.port,
-                                              connection: peer.connection, listener: peer.listener)
-        if let hop, LocalAddressing.isIPLiteral(hop.host.trimmingCharacters(in: ["[", "]"])) {
-            let host = hop.host.trimmingCharacters(in: ["[", "]"])
-            let port = hop.port.map(Int.init) ?? transport.defaultPort
-            if host != peer.host || port != peer.port || transport != peer.transport {
-                destination = ResponseDestination(transport: transport, host: host, port: port, listener: peer.listener)
-            }
-        }
-        server.sendRequest(request.message, to: destination)
+        server.sendRequest(request.message, to: destination(towards: request.nextHop, fallback: peer))
+    }
+
+    /// Where a request goes whose next hop is `hop`: to it when it is an IP literal;
+    /// otherwise — there is no DNS resolution (RFC 3263) yet — back to the address the
+    /// peer's requests came from.
+    func destination(towards hop: URI, fallback peer: SIPPeer) -> ResponseDestination {
+        let sip = hop.sipURI
+        let transport = sip?.transport.flatMap { TransportProtocol(rawValue: $0) } ?? peer.transport
+        let peerDestination = ResponseDestination(transport: peer.transport, host: peer.host, port: peer.port,
+                                                  connection: peer.connection, listener: peer.listener)
+        guard let sip, LocalAddressing.isIPLiteral(sip.host.trimmingCharacters(in: ["[", "]"])) else { return peerDestination }
+        let host = sip.host.trimmingCharacters(in: ["[", "]"])
+        let port = sip.port.map(Int.init) ?? transport.defaultPort
+        if host == peer.host && port == peer.port && transport == peer.transport { return peerDestination }
+        return ResponseDestination(transport: transport, host: host, port: port, listener: transport == .udp ? peer.listener : 0)
     }
 
     func now() -> SIPInstant {
         SIPInstant(nanoseconds: Int64(NIODeadline.now().uptimeNanoseconds))
     }
+}
+
+/// What handles the requests of one dialog.
+protocol DialogOwner: AnyObject {
+    func received(_ request: SIPMessage, transaction: ServerTransactionID)
+    func ackReceivedInDialog(_ ack: SIPMessage)
 }
 
 /// Lets a call's session ask the SIP side to hang up without keeping the call alive.
@@ -196,6 +252,16 @@ final class CallHandle: @unchecked Sendable {
 
     func hangUp() {
         eventLoop.execute { self.call?.hangUpFromOurSide() }
+    }
+
+    /// Rings a transfer's endpoints and waits for its end (see `BridgedTransfer`).
+    func transfer(_ request: TransferRequest) async -> TransferResult {
+        await withCheckedContinuation { continuation in
+            eventLoop.execute {
+                guard let call = self.call else { return continuation.resume(returning: .failed) }
+                call.startTransfer(request) { continuation.resume(returning: $0) }
+            }
+        }
     }
 }
 

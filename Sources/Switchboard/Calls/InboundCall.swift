@@ -18,7 +18,7 @@ import SIPTransport
 ///
 /// Confined to the SIP server's event loop; the flow runs in its own task and reaches the
 /// call through `LiveCallSession`.
-final class InboundCall {
+final class InboundCall: DialogOwner {
     enum State: Equatable {
         case settingUp, answered, confirmed, ended
     }
@@ -43,6 +43,8 @@ final class InboundCall {
     private var sessionTimer: SessionTimer?
     private var timer: Scheduled<Void>?
     private var flowTask: Task<Void, Never>?
+    /// The transfer in progress, if any.
+    private var transfer: BridgedTransfer?
     /// Our To tag: the same in a 180 and the 200 (one dialog, RFC 3261 §12.1.1).
     private let localTag: String
     private let logger: Logger
@@ -307,6 +309,8 @@ final class InboundCall {
         timer = nil
         sessionTimer?.stop()
         if sendBye { sendBYE() }
+        transfer?.callerHungUp()
+        transfer = nil
         session.callerHungUp()
         router.forget(self, dialog: dialogID)
     }
@@ -316,6 +320,50 @@ final class InboundCall {
         let via = addressing.via(branch: server.newBranch())
         guard let request = try? router.dialogs[dialogID]?.makeRequest(.bye, via: via) else { return }
         router.send(request, towards: peer, server: server)
+    }
+
+    // MARK: Transfers
+
+    /// Rings a transfer's endpoints (all at once) and calls `completion` with the result:
+    /// at once for busy, no answer or failure (the caller stays with the flow), and when the
+    /// bridged call ends for `answered`.
+    func startTransfer(_ request: TransferRequest, completion: @escaping (TransferResult) -> Void) {
+        guard state == .confirmed, transfer == nil else { return completion(.failed) }
+        let transfer = BridgedTransfer(call: self, request: request, router: router, server: server) { [weak self] result in
+            self?.transfer = nil
+            completion(result)
+            // The bridged call is over (the callee hung up): so is the caller's.
+            if result == .answered { self?.hangUpFromOurSide() }
+        }
+        self.transfer = transfer
+        let store = router.registrations?.store
+        let loop = server.eventLoop
+        let bound = NIOLoopBound(transfer, eventLoop: loop)
+        let endpoints = request.endpoints
+        let logger = self.logger
+        Task {
+            var bindings: [String: [LocationBinding]] = [:]
+            for case .registered(let user) in endpoints {
+                if let store { bindings[user] = await RegistrationService.contacts(ofUser: user, in: store) }
+            }
+            let found = bindings
+            loop.execute {
+                var targets: [OutboundTarget] = []
+                for endpoint in endpoints {
+                    switch endpoint {
+                    case .registered(let user):
+                        targets += (found[user] ?? []).map { OutboundTarget.registered($0) }
+                    case .external(let text):
+                        if let uri = try? URI(text), uri.sipURI != nil {
+                            targets.append(.uri(uri))
+                        } else {
+                            logger.notice("transfer to \(text): outside numbers need a trunk, and none is configured")
+                        }
+                    }
+                }
+                bound.value.start(targets: targets)
+            }
+        }
     }
 
     // MARK: Timers

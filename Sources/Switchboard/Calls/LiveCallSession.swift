@@ -17,10 +17,8 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
     private let prompts: PromptLibrary
     /// The media channel number (its sockets are open from the start).
     let channelID: Int
-    /// Asks the signalling side to end the call with a BYE (called once, from the media loop).
-    private let requestHangUp: @Sendable () -> Void
-    /// Rings transfer targets; set by the call layer (nil: transfers fail).
-    var transferHandler: (@Sendable (TransferRequest) async -> TransferResult)?
+    /// The signalling side: BYE the caller, ring transfer targets.
+    private let signalling: CallHandle
 
     // Media-loop state.
     private var channel: MediaChannel?
@@ -34,13 +32,12 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
         case collect(CheckedContinuation<DigitResult, any Error>, DigitCollector, timeout: Scheduled<Void>?)
     }
 
-    init(info: CallInfo, media: MediaEngine, prompts: PromptLibrary, channelID: Int,
-         requestHangUp: @escaping @Sendable () -> Void) {
+    init(info: CallInfo, media: MediaEngine, prompts: PromptLibrary, channelID: Int, signalling: CallHandle) {
         self.info = info
         self.media = media
         self.prompts = prompts
         self.channelID = channelID
-        self.requestHangUp = requestHangUp
+        self.signalling = signalling
     }
 
     // MARK: Media set-up (called by the signalling side)
@@ -104,9 +101,10 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
     }
 
     func transfer(_ request: TransferRequest) async throws -> TransferResult {
-        guard let transferHandler else { return .failed }
-        let result = await transferHandler(request)
-        if await isEnded() { throw CallSessionError.callerHungUp }
+        let result = await signalling.transfer(request)
+        // After a bridged call the caller's leg is hung up by the call (`answered`); a
+        // caller who hung up while it rang ends the flow.
+        if result != .answered, await isEnded() { throw CallSessionError.callerHungUp }
         return result
     }
 
@@ -116,13 +114,29 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
 
     func offerWebDirectory() async throws -> WebDirectoryResult { .declined }
 
+    /// Ringback to the caller while a transfer rings (ITU-T E.180 cadence); stopped by the
+    /// bridge (the relay silences the player) or by `stopRingback`.
+    func startRingback() {
+        media.eventLoop.execute { [self] in
+            guard !ended, let channel, waiter == nil else { return }
+            channel.play([.looping(Tones.ringback, milliseconds: 10 * 60 * 1000)])
+        }
+    }
+
+    func stopRingback() {
+        media.eventLoop.execute { [self] in
+            guard waiter == nil else { return }
+            channel?.stopPlayback()
+        }
+    }
+
     func hangUp() async {
         let wasUp: Bool = (try? await media.eventLoop.submit { [self] in
             let wasUp = !ended
             finish()
             return wasUp
         }.get()) ?? false
-        if wasUp { requestHangUp() }
+        if wasUp { signalling.hangUp() }
     }
 
     private func isEnded() async -> Bool {
@@ -205,7 +219,7 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
     private func endLocally() {
         guard !ended else { return }
         finish()
-        requestHangUp()
+        signalling.hangUp()
     }
 
     /// Stops media and fails whatever the flow waits for.

@@ -79,6 +79,18 @@ final class MediaEngine: @unchecked Sendable {
         driver.remove(id: channelID)
     }
 
+    /// Joins a second leg's channel to the caller's (a bridged transfer, RFC 3550 relaying
+    /// with payload-type mapping and transcoding in `MediaRelay`): from now on what one
+    /// leg sends reaches the other, and neither player sends. Closing `b` ends the relay
+    /// and the caller is back on its player.
+    func bridge(_ b: MediaChannel, to aChannelID: Int, handler: any MediaEventHandler) -> Bool {
+        eventLoop.assertInEventLoop()
+        guard let a = driver.clock.channel(aChannelID) else { return false }
+        attach(b, handler: handler)
+        driver.attach(MediaRelay(a: a, b: b))
+        return true
+    }
+
     /// The channel with this number, while attached.
     func channel(_ id: Int) -> MediaChannel? {
         driver.clock.channel(id)

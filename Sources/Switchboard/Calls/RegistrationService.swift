@@ -94,7 +94,12 @@ final class RegistrationService {
 
     /// The live contacts of a person (for transfers), highest q first.
     func contacts(ofUser user: String) async -> [LocationBinding] {
-        let now = Self.wallClock()
+        await Self.contacts(ofUser: user, in: store)
+    }
+
+    /// The live contacts of `user` in `store`, highest q first.
+    static func contacts(ofUser user: String, in store: any LocationStore) async -> [LocationBinding] {
+        let now = wallClock()
         let all = (try? await store.allBindings(at: now)) ?? []
         return all.filter { $0.aor.user == user }.sorted(by: LocationBinding.lookupOrder)
     }
