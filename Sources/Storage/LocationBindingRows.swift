@@ -45,6 +45,6 @@ enum LocationBindingRows {
                                    binding.expiresAt.nanoseconds, binding.q, binding.callID, Int64(binding.cseq),
                                    binding.updatedAt.nanoseconds, binding.source.transport.rawValue, binding.source.host,
                                    binding.source.port, Int64(bitPattern: binding.source.connection), binding.instanceID,
-                                   binding.regID.map(Int64.init), binding.userAgent])
+                                   binding.regID.map { Int64($0) }, binding.userAgent])
     }
 }

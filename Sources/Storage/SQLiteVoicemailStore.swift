@@ -129,7 +129,7 @@ public final class SQLiteVoicemailStore: VoicemailStore {
         do {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
-            try? await deleteReservation(id)
+            _ = try? await deleteReservation(id)
             throw StorageError.dataDirectory(path: file.deletingLastPathComponent().path, reason: error.localizedDescription)
         }
         return RecordingTicket(id: id, mailbox: mailbox, audioFile: file, maxDuration: .seconds(limits.maxSeconds),

@@ -23,9 +23,8 @@ public final class SwitchboardDatabase: Sendable {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        // Writers take the write lock at BEGIN: a read-then-write transaction in one process
-        // never deadlocks against another process's writer (it waits, up to the timeout).
-        configuration.defaultTransactionKind = .immediate
+        // GRDB 7 opens write transactions IMMEDIATE: a read-then-write transaction takes the
+        // write lock at BEGIN, so it waits for another process's writer instead of failing.
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")

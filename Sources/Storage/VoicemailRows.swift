@@ -13,7 +13,7 @@ enum VoicemailRows {
         let pinText: String? = try row.decode(forColumn: "pin_hash")
         let pinHash: PINHash?
         do { pinHash = try pinText.map { text throws(VoicemailError) in try PINHash(encoded: text) } } catch {
-            throw StorageError.corruptRow(table: "mailbox", reason: error.description)
+            throw StorageError.corruptRow(table: "mailbox", reason: String(describing: error))
         }
         return Mailbox(
             number: try row.decode(forColumn: "number"),

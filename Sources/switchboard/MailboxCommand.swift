@@ -191,7 +191,7 @@ struct MailboxCommand: AsyncParsableCommand {
     }
 }
 
-extension MessageFolder: @retroactive ExpressibleByArgument {}
+extension MessageFolder: ExpressibleByArgument {}
 
 /// An error the `mailbox` commands print as `Error: …` and exit 1 with.
 struct MailboxCommandFailure: Error, CustomStringConvertible {
