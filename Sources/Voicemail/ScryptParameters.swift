@@ -14,9 +14,12 @@ public struct ScryptParameters: Hashable, Sendable, Codable, Comparable {
         self.parallelism = parallelism
     }
 
-    /// The default: N = 2^15, r = 8, p = 1 — 32 MiB and some tens of milliseconds per hash,
-    /// OWASP's minimum for scrypt. PINs are short, so the hash only slows an offline attack
-    /// on a stolen database; the `PINGuard` is what stops guessing by phone.
+    /// The default: N = 2^15, r = 8, p = 1 — 32 MiB per hash. That is below OWASP's
+    /// recommendation for passwords (N = 2^17, or 2^15 with p = 3) on purpose: a PIN is hashed
+    /// on every voicemail login while calls are running, and with 10^4–10^12 possible PINs no
+    /// parameters make an offline search of a stolen database infeasible — they make it
+    /// slower. What stops guessing by phone is the `PINGuard`. Raise them when the hardware
+    /// allows: stored hashes keep their own parameters and are upgraded at the next login.
     public static let standard = ScryptParameters(logN: 15)
 
     /// Bytes of memory one derivation needs (128 · N · r · p).
