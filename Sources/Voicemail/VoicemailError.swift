@@ -41,9 +41,9 @@ public enum VoicemailError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The prompt a flow plays to a caller for this error, if it is one a caller should hear
-    /// (today only `mailboxFull`: "the mailbox is full").
+    /// (today only `mailboxFull`: `vm-mailbox-full`, "this mailbox is full").
     public var callerPrompt: String? {
-        if case .mailboxFull = self { return "mailbox-full" }
+        if case .mailboxFull = self { return "vm-mailbox-full" }
         return nil
     }
 }

@@ -36,7 +36,7 @@ struct ModelTests {
     func full() {
         let error = VoicemailError.mailboxFull(mailbox: "201", maxMessages: 5)
         #expect(error.description == "mailbox '201' is full (5 messages)")
-        #expect(error.callerPrompt == "mailbox-full")
+        #expect(error.callerPrompt == "vm-mailbox-full")
         #expect(VoicemailError.mailboxNotFound("201").callerPrompt == nil)
     }
 
