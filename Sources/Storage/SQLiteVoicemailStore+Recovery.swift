@@ -22,7 +22,10 @@ extension SQLiteVoicemailStore {
         var touched = Set<String>()
         for entry in interrupted {
             let file = audioDirectory.appendingPathComponent(entry.relative)
-            if let info = try? WAVFile.inspect(file), info.hasAudio {
+            let id = UUID(uuidString: entry.key)
+            switch Result(catching: { () throws(WAVFile.Failure) in try WAVFile.inspect(file) }) {
+            case .success(let info) where info.hasAudio:
+                // The caller spoke: keep it, with the length the file really has.
                 let repaired = (try? WAVFile.finaliseHeader(file)) ?? info
                 try? FileSync.syncFileAndFolder(file)
                 let milliseconds = VoicemailRows.milliseconds(repaired.duration)
@@ -30,22 +33,25 @@ extension SQLiteVoicemailStore {
                     try db.execute(sql: "UPDATE voicemail_message SET state = 'committed', duration_ms = ? WHERE id = ?",
                                    arguments: [milliseconds, entry.key])
                 }
-                if let id = UUID(uuidString: entry.key), let message = try await message(id) {
-                    report.recovered.append(message)
-                }
+                if let id, let message = try await message(id) { report.recovered.append(message) }
                 touched.insert(entry.mailbox)
                 continue
-            }
-            if Self.fileSize(file) > 0, (try? WAVFile.inspect(file)) == nil {
-                try quarantine(file)
-                report.quarantinedFiles.append(damagedAudioDirectory.appendingPathComponent(file.lastPathComponent))
-            } else {
+            case .failure where Self.fileSize(file) > 0:
+                // Bytes that are not a WAV we can read: set aside for a human, never deleted.
+                // If even that fails, the reservation stays for the next start.
+                guard let kept = try? quarantine(file) else {
+                    if let id { report.unresolved.append(id) }
+                    continue
+                }
+                report.quarantinedFiles.append(kept)
+            default:
+                // No file, or a header without audio: nothing was said.
                 try? FileManager.default.removeItem(at: file)
             }
             try await pool.write { db in
                 try db.execute(sql: "DELETE FROM voicemail_message WHERE id = ?", arguments: [entry.key])
             }
-            if let id = UUID(uuidString: entry.key) { report.removedEmpty.append(id) }
+            if let id { report.removedEmpty.append(id) }
         }
         report.removedOrphanFiles = try await removeOrphanFiles()
         for mailbox in touched.sorted() { changes.publish(mailbox) }
@@ -71,12 +77,14 @@ extension SQLiteVoicemailStore {
         return removed
     }
 
-    private func quarantine(_ file: URL) throws {
+    /// Moves `file` into `damagedAudioDirectory`; returns its new place.
+    private func quarantine(_ file: URL) throws -> URL {
         let manager = FileManager.default
         try manager.createDirectory(at: damagedAudioDirectory, withIntermediateDirectories: true)
         let target = damagedAudioDirectory.appendingPathComponent(file.lastPathComponent)
         try? manager.removeItem(at: target)
         try manager.moveItem(at: file, to: target)
+        return target
     }
 
     private static func fileSize(_ url: URL) -> Int {

@@ -73,9 +73,8 @@ public struct PINGuard<Instant: InstantProtocol & Sendable>: Sendable where Inst
     /// A failure while locked out (the flow should not have tried) changes nothing.
     @discardableResult
     public mutating func recordFailure(mailbox: String, source: String?, at now: Instant) -> Decision {
-        if case .lockedOut = check(mailbox: mailbox, source: source, at: now) {
-            return check(mailbox: mailbox, source: source, at: now)
-        }
+        let current = check(mailbox: mailbox, source: source, at: now)
+        if case .lockedOut = current { return current }
         for key in Self.keys(mailbox: mailbox, source: source) {
             var record = live(key, at: now) ?? Record(lastFailure: now)
             record.failures += 1
