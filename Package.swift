@@ -146,7 +146,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "VoicemailTests", dependencies: ["Voicemail", "TestSupport"]),
+        .testTarget(name: "VoicemailTests", dependencies: ["Voicemail", "TestSupport", "Media"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Voicemail", "SIPCore", "SIPMessage", "SIPTransaction",
                                                          "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
