@@ -19,7 +19,9 @@
 public struct PINGuard<Instant: InstantProtocol & Sendable>: Sendable where Instant.Duration == Swift.Duration {
     /// What is tracked: a mailbox, or a calling source.
     public enum Key: Hashable, Sendable {
+        /// A mailbox number, as the caller keyed it (existing or not).
         case mailbox(String)
+        /// A calling source: the caller ID, or the SIP source address when there is none.
         case source(String)
     }
 
