@@ -43,7 +43,8 @@ public protocol VoicemailStore: Sendable {
         -> RecordingTicket
     /// Syncs the ticket's audio file to disk and makes the message visible in the `new`
     /// folder with `duration`; a recording shorter than the mailbox's `minSeconds` is
-    /// discarded instead. Throws `unknownTicket`, or `audioMissing` when there is no file.
+    /// discarded instead. Call it once the recorder has finished (closed) the file. Throws
+    /// `unknownTicket`, or `audioMissing` when there is no file (the reservation is dropped).
     func commitRecording(_ ticket: RecordingTicket, duration: Duration) async throws -> RecordingOutcome
     /// Drops a reservation and its audio file (the caller hung up before the beep, say).
     /// Dropping an unknown ticket does nothing.
