@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         /// SIP syntax: message model, URIs, typed headers, parser, serializer (RFC 3261 §7, §19, §20, §25).
@@ -100,6 +101,8 @@ let package = Package(
                 "Switchboard",
                 "Flows",
                 "Media",
+                "Storage",
+                "Voicemail",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -129,6 +132,26 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        /// Voicemail: mailboxes, messages, folders, PINs (salted scrypt hashes, lock-out), MWI
+        /// counts, behind the `VoicemailStore` protocol; no database here.
+        .target(
+            name: "Voicemail",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        /// The one place that knows the database: SQLite (GRDB) `VoicemailStore` and `LocationStore`.
+        .target(
+            name: "Storage",
+            dependencies: [
+                "SIPCore", "SIPMessage", "SIPTransaction", "Voicemail",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(name: "VoicemailTests", dependencies: ["Voicemail", "TestSupport", "Media"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Voicemail", "SIPCore", "SIPMessage", "SIPTransaction",
+                                                         "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

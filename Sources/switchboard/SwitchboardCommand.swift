@@ -1,14 +1,14 @@
 import ArgumentParser
 
 /// The `switchboard` command line: `serve`, the flow tools (`check`, `simulate`, `test`,
-/// `graph`), benchmarks and `sip-check`. `mailbox` arrives with voicemail.
+/// `graph`), `mailbox` (voicemail boxes), benchmarks and `sip-check`.
 @main
 struct SwitchboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard",
         abstract: "Switchboard: a SIP IVR and call-routing engine.",
         subcommands: [ServeCommand.self, CheckCommand.self, SimulateCommand.self, FlowTestCommand.self, GraphCommand.self,
-                      BenchCommand.self, SIPCheckCommand.self]
+                      BenchCommand.self, SIPCheckCommand.self, MailboxCommand.self]
     )
 }
 
