@@ -1,0 +1,168 @@
+import Flows
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOPosix
+
+/// How the site presents itself; everything has a default.
+public struct WebConfiguration: Sendable {
+    /// Shown in every page's header and title.
+    public var siteName: String
+    /// The SIP domain for `sip:EXT@DOMAIN` links; nil shows plain extensions.
+    public var sipDomain: String?
+    /// Department id → schedule id, over what ``DepartmentHours`` finds in the flows.
+    public var departmentSchedules: [String: String]
+    /// Graphviz for the flow diagrams; nil shows the DOT text instead.
+    public var graphviz: GraphvizSVG?
+    /// The time "open now" is judged at (tests pin it).
+    public var clock: @Sendable () -> Date
+
+    public init(siteName: String = "Switchboard directory", sipDomain: String? = nil,
+                departmentSchedules: [String: String] = [:], graphviz: GraphvizSVG? = GraphvizSVG(),
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.siteName = siteName
+        self.sipDomain = sipDomain
+        self.departmentSchedules = departmentSchedules
+        self.graphviz = graphviz
+        self.clock = clock
+    }
+}
+
+/// The web directory's pages over one loaded ``FlowSystem`` and the server's live state:
+/// `/`, `/directory`, `/flows`, `/flows/NAME`, `/flows/NAME/graph.svg`, `/healthz`,
+/// `/metrics` and `/assets/directory.js` (docs/web.md).
+public struct DirectorySite: Sendable {
+    public let system: FlowSystem
+    public let liveState: any DirectoryLiveState
+    public let configuration: WebConfiguration
+    /// Which schedule decides each department's hours.
+    public let hours: DepartmentHours
+    private let graphs: GraphCache
+
+    public init(system: FlowSystem, liveState: any DirectoryLiveState, configuration: WebConfiguration = WebConfiguration()) {
+        self.system = system
+        self.liveState = liveState
+        self.configuration = configuration
+        self.hours = DepartmentHours(system: system, overrides: configuration.departmentSchedules)
+        self.graphs = GraphCache(renderer: configuration.graphviz)
+    }
+
+    /// The directory now without asking who is reachable: what the 380/300 bodies show.
+    public func snapshot() -> DirectoryListing {
+        DirectoryListing(directory: system.directory, hours: hours, at: configuration.clock(), reachable: nil)
+    }
+
+    /// The directory now, with reachability from the live state.
+    public func listing() async -> DirectoryListing {
+        await DirectoryListing.current(directory: system.directory, hours: hours, at: configuration.clock(), liveState: liveState)
+    }
+
+    /// A router serving every page (HEAD answered like GET), with the security headers.
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: SecurityHeaders())
+        router.get("/") { request, _ in try await directoryPage(request) }
+        router.get("/directory") { request, _ in try await directoryPage(request) }
+        router.get("/assets/directory.js") { _, _ in
+            Self.response(.ok, "text/javascript; charset=utf-8", DirectoryPage.script, cache: "max-age=300")
+        }
+        router.get("/flows") { _, _ in
+            Self.html(.ok, FlowPages.index(system, at: configuration.clock(), siteName: configuration.siteName))
+        }
+        router.get("/flows/:name") { _, context in try await flowPage(context.parameters.get("name") ?? "") }
+        router.get("/flows/:name/graph.svg") { _, context in try await flowGraph(context.parameters.get("name") ?? "") }
+        router.get("/healthz") { _, _ in
+            await liveState.sipListenersUp
+                ? Self.response(.ok, "text/plain; charset=utf-8", "ok\n")
+                : Self.response(.serviceUnavailable, "text/plain; charset=utf-8", "SIP listeners are not up\n")
+        }
+        router.get("/metrics") { _, _ in
+            let text = MetricsText.render(await liveState.metrics(), sipListenersUp: await liveState.sipListenersUp)
+            return Self.response(.ok, MetricsText.contentType, text)
+        }
+        return router
+    }
+
+    private func directoryPage(_ request: Request) async throws -> Response {
+        let query = String((Self.queryValue("q", in: request.uri.query) ?? "").prefix(200))
+        let page = DirectoryPage.render(await listing(), query: query, siteName: configuration.siteName,
+                                        sipDomain: configuration.sipDomain)
+        return Self.html(.ok, page)
+    }
+
+    private func flowPage(_ name: String) async throws -> Response {
+        guard let flow = system.flow(named: name) else {
+            return Self.html(.notFound, FlowPages.notFound(name, system: system, siteName: configuration.siteName))
+        }
+        let svg = await graphs.svg(for: flow)
+        return Self.html(.ok, FlowPages.detail(flow, directory: system.directory, at: configuration.clock(),
+                                               siteName: configuration.siteName, svgAvailable: svg != nil))
+    }
+
+    private func flowGraph(_ name: String) async throws -> Response {
+        guard let flow = system.flow(named: name), let svg = await graphs.svg(for: flow) else {
+            return Self.response(.notFound, "text/plain; charset=utf-8", "no diagram for this flow\n")
+        }
+        return Response(status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "max-age=300"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: svg)))
+    }
+
+    /// The first value of `name` in a query string, `+` read as a space and %-escapes decoded
+    /// (HTML forms' `application/x-www-form-urlencoded`).
+    static func queryValue(_ name: String, in query: String?) -> String? {
+        guard let query else { return nil }
+        func decode(_ part: Substring) -> String {
+            let spaced = part.replacingOccurrences(of: "+", with: " ")
+            return spaced.removingPercentEncoding ?? spaced
+        }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            if decode(parts[0]) == name { return parts.count > 1 ? decode(parts[1]) : "" }
+        }
+        return nil
+    }
+
+    static func html(_ status: HTTPResponse.Status, _ page: String) -> Response {
+        response(status, "text/html; charset=utf-8", page, cache: "no-cache")
+    }
+
+    static func response(_ status: HTTPResponse.Status, _ contentType: String, _ text: String, cache: String = "no-store") -> Response {
+        Response(status: status, headers: [.contentType: contentType, .cacheControl: cache],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Headers on every answer: no sniffing, no framing, no referrer, and a content security
+/// policy that allows only the inline stylesheet, this site's script and its images.
+struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
+    static var policy: String {
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; img-src 'self'; "
+            + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.contentSecurityPolicy] = Self.policy
+        if let referrer = HTTPField.Name("Referrer-Policy") { response.headers[referrer] = "no-referrer" }
+        return response
+    }
+}
+
+/// Each flow's SVG, drawn once by Graphviz on NIO's blocking-work thread pool (never on an
+/// event loop or the cooperative pool) and kept; a failure is kept too, as "no diagram".
+actor GraphCache {
+    private let renderer: GraphvizSVG?
+    private var drawn: [String: Data?] = [:]
+
+    init(renderer: GraphvizSVG?) { self.renderer = renderer }
+
+    func svg(for flow: Flow) async -> Data? {
+        if let known = drawn[flow.name] { return known }
+        guard let renderer else { return nil }
+        let dot = DotRenderer().render(flow)
+        let svg = try? await NIOThreadPool.singleton.runIfActive { try renderer.render(dot) }
+        drawn[flow.name] = .some(svg)
+        return svg
+    }
+}
