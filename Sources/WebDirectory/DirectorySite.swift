@@ -1,5 +1,6 @@
 import Flows
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import NIOPosix
