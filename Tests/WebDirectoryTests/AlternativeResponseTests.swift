@@ -1,3 +1,4 @@
+import Flows
 import Foundation
 import Testing
 import WebDirectory
@@ -97,5 +98,44 @@ struct AlternativeResponseTests {
         let response = AlternativeResponses.alternativeService(DirectoryListing(departments: [], people: []),
                                                                webBase: "http://h/x>y \"z", sipDomain: "d")
         #expect(response.values(of: "Call-Info") == ["<http://h/x%3Ey%20%22z/directory>;purpose=info"])
+    }
+}
+
+@Suite("docs/web.md examples")
+struct DocumentedExampleTests {
+    /// The repository's `flows/` directory.
+    static let flows = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("flows").path
+
+    /// The text between the first "SIP/2.0 <status>" line after `marker` in docs/web.md and the closing fence.
+    static func documented(_ status: String) throws -> String {
+        let docs = URL(fileURLWithPath: flows).deletingLastPathComponent().appendingPathComponent("docs/web.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let start = try #require(text.range(of: "SIP/2.0 \(status)"))
+        let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
+        return String(text[start.lowerBound..<end.lowerBound])
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix("  ") ? String($0.dropFirst(2)) : String($0) }   // the 300 example is indented in a list
+            .joined(separator: "\n")
+    }
+
+    static func message(_ response: AlternativeResponse, body: String) -> String {
+        (["SIP/2.0 \(response.status) \(response.reason)"] + response.headers.map { "\($0.name): \($0.value)" } + ["", body])
+            .joined(separator: "\n")
+    }
+
+    @Test("The 380 and 300 in docs/web.md are what the builders make of the shipped flows")
+    func documentedMessages() throws {
+        let (system, _) = FlowSystemLoader().load(directory: Self.flows)
+        let site = DirectorySite(system: system, liveState: StaticLiveState(),
+                                 configuration: WebConfiguration(clock: { WebFixtures.mondayMorning }))
+        let listing = site.snapshot()
+        let alternative = AlternativeResponses.alternativeService(listing, webBase: "http://pbx.example.com:8080",
+                                                                  sipDomain: "example.com", siteName: "Example GmbH")
+        #expect(Self.message(alternative, body: alternative.body) == (try Self.documented("380")))
+        let choices = try #require(AlternativeResponses.multipleChoices(listing, webBase: "http://pbx.example.com:8080",
+                                                                        sipDomain: "example.com", siteName: "Example GmbH"))
+        #expect(Self.message(choices, body: "(the same body)\n") == (try Self.documented("300")))
+        #expect(choices.body == alternative.body)
     }
 }
