@@ -2,8 +2,10 @@
 /// without scripts (GET `?q=`); every card is sent, the ones that do not match carry
 /// `hidden`, so the optional script (``DirectoryPage/script``) can filter as one types.
 enum DirectoryPage {
-    /// The whole page for `listing` (unfiltered) and the search `query`.
-    static func render(_ listing: DirectoryListing, query: String, siteName: String, sipDomain: String?) -> String {
+    /// The whole page for `listing` (unfiltered) and the search `query`; with `callToken`, a
+    /// "Call me" form (``ClickToCallHandler``) on every card that has an extension.
+    static func render(_ listing: DirectoryListing, query: String, siteName: String, sipDomain: String?,
+                       callToken: String? = nil) -> String {
         let matching = listing.filtered(by: query)
         let matchingDepartments = Set(matching.departments.map(\.id))
         let matchingPeople = Set(matching.people.map(\.id))
@@ -13,14 +15,16 @@ enum DirectoryPage {
                 ("Extension", extensionLink(department.extensionNumber, domain: sipDomain)),
                 ("Members", department.members.isEmpty ? "none" : HTML.escape(department.members.joined(separator: ", "))),
                 ("Now", hoursState(department)),
-            ])
+            ], form: callForm(token: callToken, target: "department/\(department.id)", name: department.name,
+                              hasExtension: department.extensionNumber != nil))
         }
         let people = listing.people.map { person in
             card(search: person.searchText, hidden: !matchingPeople.contains(person.id), title: person.name, facts: [
                 ("Extension", extensionLink(person.extensionNumber, domain: sipDomain)),
                 ("Department", person.departments.isEmpty ? "none" : HTML.escape(person.departments.joined(separator: ", "))),
                 ("Now", reachability(person.isReachable)),
-            ])
+            ], form: callForm(token: callToken, target: "person/\(person.id)", name: person.name,
+                              hasExtension: person.extensionNumber != nil))
         }
         let main = """
         <h1>Directory</h1>
@@ -56,10 +60,22 @@ enum DirectoryPage {
         """
     }
 
-    /// A card: heading and a list of facts (values already HTML).
-    private static func card(search: String, hidden: Bool, title: String, facts: [(String, String)]) -> String {
+    /// A card: heading, a list of facts (values already HTML), and an optional form.
+    private static func card(search: String, hidden: Bool, title: String, facts: [(String, String)], form: String) -> String {
         let rows = facts.map { "<dt>\($0.0)</dt><dd>\($0.1)</dd>" }.joined()
-        return "<li class=\"card\" data-search=\"\(HTML.escape(search))\"\(hidden ? " hidden" : "")><h3>\(HTML.escape(title))</h3><dl class=\"facts\">\(rows)</dl></li>"
+        return "<li class=\"card\" data-search=\"\(HTML.escape(search))\"\(hidden ? " hidden" : "")><h3>\(HTML.escape(title))</h3><dl class=\"facts\">\(rows)</dl>\(form)</li>"
+    }
+
+    /// "Call me": the visitor's number, posted with the target and the anti-forgery token.
+    private static func callForm(token: String?, target: String, name: String, hasExtension: Bool) -> String {
+        guard let token, hasExtension else { return "" }
+        let id = "call-" + HTML.pathSegment(target.replacingOccurrences(of: "/", with: "-"))
+        return "<form class=\"call\" method=\"post\" action=\"/call\">"
+            + "<input type=\"hidden\" name=\"target\" value=\"\(HTML.escape(target))\">"
+            + "<input type=\"hidden\" name=\"token\" value=\"\(HTML.escape(token))\">"
+            + "<label for=\"\(id)\">Your number<span class=\"visually-hidden\">, to be connected to \(HTML.escape(name))</span></label>"
+            + "<input id=\"\(id)\" name=\"number\" type=\"tel\" autocomplete=\"tel\" required maxlength=\"32\">"
+            + "<button type=\"submit\">Call me</button></form>"
     }
 
     /// The extension, as a `sip:` link when the SIP domain is known.

@@ -15,17 +15,20 @@ public struct WebConfiguration: Sendable {
     public var departmentSchedules: [String: String]
     /// Graphviz for the flow diagrams; nil shows the DOT text instead.
     public var graphviz: GraphvizSVG?
-    /// The time "open now" is judged at (tests pin it).
+    /// The time "open now" is judged at, tokens are issued at and rate limits count by (tests pin it).
     public var clock: @Sendable () -> Date
+    /// The "Call me" forms and `POST /call`; nil leaves them out.
+    public var clickToCall: ClickToCallConfiguration?
 
     public init(siteName: String = "Switchboard directory", sipDomain: String? = nil,
                 departmentSchedules: [String: String] = [:], graphviz: GraphvizSVG? = GraphvizSVG(),
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                clock: @escaping @Sendable () -> Date = { Date() }, clickToCall: ClickToCallConfiguration? = nil) {
         self.siteName = siteName
         self.sipDomain = sipDomain
         self.departmentSchedules = departmentSchedules
         self.graphviz = graphviz
         self.clock = clock
+        self.clickToCall = clickToCall
     }
 }
 
@@ -39,6 +42,7 @@ public struct DirectorySite: Sendable {
     /// Which schedule decides each department's hours.
     public let hours: DepartmentHours
     private let graphs: GraphCache
+    private let limiter: RateLimiter?
 
     public init(system: FlowSystem, liveState: any DirectoryLiveState, configuration: WebConfiguration = WebConfiguration()) {
         self.system = system
@@ -46,6 +50,7 @@ public struct DirectorySite: Sendable {
         self.configuration = configuration
         self.hours = DepartmentHours(system: system, overrides: configuration.departmentSchedules)
         self.graphs = GraphCache(renderer: configuration.graphviz)
+        self.limiter = configuration.clickToCall.map { RateLimiter(burst: $0.burst, refillInterval: $0.refillInterval) }
     }
 
     /// The directory now without asking who is reachable: what the 380/300 bodies show.
@@ -59,8 +64,8 @@ public struct DirectorySite: Sendable {
     }
 
     /// A router serving every page (HEAD answered like GET), with the security headers.
-    public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+    public func makeRouter() -> Router<WebRequestContext> {
+        let router = Router(context: WebRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: SecurityHeaders())
         router.get("/") { request, _ in try await directoryPage(request) }
         router.get("/directory") { request, _ in try await directoryPage(request) }
@@ -77,6 +82,11 @@ public struct DirectorySite: Sendable {
                 ? Self.response(.ok, "text/plain; charset=utf-8", "ok\n")
                 : Self.response(.serviceUnavailable, "text/plain; charset=utf-8", "SIP listeners are not up\n")
         }
+        if let clickToCall = configuration.clickToCall, let limiter {
+            router.post("/call") { request, context in
+                try await ClickToCallHandler(site: self, settings: clickToCall, limiter: limiter).handle(request, context: context)
+            }
+        }
         router.get("/metrics") { _, _ in
             let text = MetricsText.render(await liveState.metrics(), sipListenersUp: await liveState.sipListenersUp)
             return Self.response(.ok, MetricsText.contentType, text)
@@ -86,9 +96,17 @@ public struct DirectorySite: Sendable {
 
     private func directoryPage(_ request: Request) async throws -> Response {
         let query = String((Self.queryValue("q", in: request.uri.query) ?? "").prefix(200))
-        let page = DirectoryPage.render(await listing(), query: query, siteName: configuration.siteName,
-                                        sipDomain: configuration.sipDomain)
-        return Self.html(.ok, page)
+        guard let clickToCall = configuration.clickToCall else {
+            return Self.html(.ok, DirectoryPage.render(await listing(), query: query, siteName: configuration.siteName,
+                                                       sipDomain: configuration.sipDomain))
+        }
+        let existing = request.cookies[ClickToCallHandler.cookieName]?.value
+        let session = existing.flatMap { FormTokens.isSession($0) ? $0 : nil } ?? FormTokens.newSession()
+        let token = clickToCall.tokens.issue(session: session, at: configuration.clock())
+        var response = Self.html(.ok, DirectoryPage.render(await listing(), query: query, siteName: configuration.siteName,
+                                                           sipDomain: configuration.sipDomain, callToken: token))
+        if session != existing { response.setCookie(ClickToCallHandler.cookie(session)) }
+        return response
     }
 
     private func flowPage(_ name: String) async throws -> Response {
@@ -130,6 +148,19 @@ public struct DirectorySite: Sendable {
     static func response(_ status: HTTPResponse.Status, _ contentType: String, _ text: String, cache: String = "no-store") -> Response {
         Response(status: status, headers: [.contentType: contentType, .cacheControl: cache],
                  body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// The request context: Hummingbird's core storage plus the peer's address (the
+/// click-to-call rate limit counts by it; proxies' forwarding headers are not trusted).
+public struct WebRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The connected peer's IP address, if known.
+    public let remoteAddress: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = CoreRequestContextStorage(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 }
 

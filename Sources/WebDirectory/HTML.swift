@@ -103,6 +103,11 @@ enum HTML {
     .state.open,.state.yes{color:var(--open)}
     .state.closed,.state.no{color:var(--closed)}
     .empty{color:var(--muted)}
+    form.call{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin-top:.75rem}
+    form.call label{flex-basis:100%;font-size:.9rem;color:var(--muted)}
+    form.call input{flex:1 1 9rem;min-height:44px;padding:.4rem .6rem;font:inherit;color:var(--fg);background:var(--bg);\
+    border:2px solid var(--muted);border-radius:.375rem}
+    .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
     [hidden]{display:none!important}
     figure{margin:1rem 0}
     figure img{max-width:100%;height:auto;background:#fff;border:1px solid var(--line);border-radius:.5rem}

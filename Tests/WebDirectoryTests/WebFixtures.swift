@@ -25,6 +25,8 @@ enum WebFixtures {
       bob: { name: Bob Baker, extension: "302" }
       carol: { name: "Carol <script>alert('x')</script> \"Chen\"", extension: "303" }
       eve: { name: Éve Ünal, extension: "304" }
+    outbound:
+      allowed: ["+4930XXXX."]
     """#
 
     static let main = """
@@ -61,13 +63,16 @@ enum WebFixtures {
     /// Monday 2026-11-30 10:00 in Berlin (09:00 UTC): office open, late closed.
     static let mondayMorning = Date(timeIntervalSince1970: 1_796_029_200)
 
-    static func configuration(graphviz: GraphvizSVG? = GraphvizSVG()) -> WebConfiguration {
-        WebConfiguration(siteName: "Example & Co", sipDomain: "example.com", graphviz: graphviz, clock: { mondayMorning })
+    static func configuration(graphviz: GraphvizSVG? = GraphvizSVG(), clickToCall: ClickToCallConfiguration? = nil,
+                              clock: @escaping @Sendable () -> Date = { mondayMorning }) -> WebConfiguration {
+        WebConfiguration(siteName: "Example & Co", sipDomain: "example.com", graphviz: graphviz, clock: clock, clickToCall: clickToCall)
     }
 
     static func site(liveState: StaticLiveState = StaticLiveState(reachable: ["alice"], sipListenersUp: true),
-                     graphviz: GraphvizSVG? = GraphvizSVG()) -> DirectorySite {
-        DirectorySite(system: system(), liveState: liveState, configuration: configuration(graphviz: graphviz))
+                     graphviz: GraphvizSVG? = GraphvizSVG(), clickToCall: ClickToCallConfiguration? = nil,
+                     clock: @escaping @Sendable () -> Date = { mondayMorning }) -> DirectorySite {
+        DirectorySite(system: system(), liveState: liveState,
+                      configuration: configuration(graphviz: graphviz, clickToCall: clickToCall, clock: clock))
     }
 
     /// Runs `test` against the site's router (no sockets).
