@@ -28,14 +28,18 @@ struct WebCommand: AsyncParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Ids of people to show as reachable.")
     var reachable: [String] = []
 
+    @Flag(name: .long, help: "Show the click-to-call forms; a call request prints 'click-to-call NUMBER TARGET' instead of calling.")
+    var printCalls = false
+
     func run() async throws {
         let address: WebListenAddress
         do { address = try WebListenAddress(parsing: http) } catch { throw ValidationError("--http \(error)") }
         guard let (system, _) = options.loadChecked() else { throw ExitCode(1) }
         var logger = Logger(label: "switchboard.web")
         logger.logLevel = .warning
+        let clickToCall = printCalls ? ClickToCallConfiguration(starter: PrintingCallStarter()) : nil
         let site = DirectorySite(system: system, liveState: StaticLiveState(reachable: Set(reachable)),
-                                 configuration: WebConfiguration(siteName: siteName, sipDomain: sipDomain))
+                                 configuration: WebConfiguration(siteName: siteName, sipDomain: sipDomain, clickToCall: clickToCall))
         let service = WebService(site: site, address: address, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -45,5 +49,12 @@ struct WebCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("web directory on http://\(shown)/\n".utf8))
             try await tasks.waitForAll()
         }
+    }
+}
+
+/// `--print-calls`: click-to-call requests are printed, not placed (no SIP runs here).
+struct PrintingCallStarter: ClickToCallStarter {
+    func startCall(callback: String, target: String) async throws {
+        FileHandle.standardOutput.write(Data("click-to-call \(callback) \(target)\n".utf8))
     }
 }

@@ -4,8 +4,8 @@
 Starts `switchboard web --flows flows --http 127.0.0.1:0` (the port is picked free by the
 kernel and read from the server's first line), then checks in Chromium: the page and its
 landmarks, instant search as one types, the search form with scripts off, keyboard entry
-(skip link), the phone layout (no sideways scrolling), the flow diagram image; writes
-screenshots. Every process it starts is stopped at the end, pass or fail.
+(skip link), the "Call me" form (with `--print-calls` the server prints the request), the
+phone layout (no sideways scrolling), the flow diagram image; writes screenshots. Every process it starts is stopped at the end, pass or fail.
 
 Environment: SWITCHBOARD_BIN (default .build/debug/switchboard), SCREENSHOT_DIR (default
 .build/browser), FLOWS (default flows). Run from the repository root: `make test-browser`.
@@ -33,22 +33,28 @@ START_SECONDS = 30
 WAIT_SECONDS = 10
 
 
+def read_line(process, seconds):
+    """The server's next line of standard output, or "" after `seconds`."""
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    deadline = time.monotonic() + seconds
+    line = ""
+    while not line and time.monotonic() < deadline and process.poll() is None:
+        if selector.select(timeout=deadline - time.monotonic()):
+            line = process.stdout.readline()
+    selector.close()
+    return line
+
+
 def start_server():
     """Starts the preview server and returns (process, base URL) once it answers."""
     process = subprocess.Popen(
         [BIN, "web", "--flows", FLOWS, "--http", "127.0.0.1:0", "--sip-domain", "example.com",
-         "--site-name", "Example GmbH", "--reachable", "alice", "carol"],
+         "--site-name", "Example GmbH", "--print-calls", "--reachable", "alice", "carol"],
         stdout=subprocess.PIPE, text=True)
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + START_SECONDS
-    line = ""
-    while not line and time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"switchboard web exited with {process.returncode} before listening")
-        if selector.select(timeout=deadline - time.monotonic()):
-            line = process.stdout.readline()
-    selector.close()
+    line = read_line(process, START_SECONDS)
+    if process.poll() is not None:
+        raise RuntimeError(f"switchboard web exited with {process.returncode} before listening")
     match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
     if not match:
         stop(process)
@@ -153,6 +159,20 @@ def with_scripts(driver, base):
     check("Diagram of the main flow" in image.get_attribute("alt"), "the diagram has alt text")
 
 
+def click_to_call(driver, base, process):
+    driver.get(base + "/directory")
+    form = driver.find_element(By.XPATH, "//li[h3='Sales']//form")
+    number = form.find_element(By.NAME, "number")
+    check(driver.execute_script("return arguments[0].labels[0].textContent", number)
+          == "Your number, to be connected to Sales", "the call form's field has a label naming the department")
+    number.send_keys("302")
+    form.find_element(By.TAG_NAME, "button").click()
+    WebDriverWait(driver, WAIT_SECONDS).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Calling you")
+    check("connected to Sales" in driver.find_element(By.CSS_SELECTOR, "main").text, "the result page says what happens")
+    line = read_line(process, WAIT_SECONDS).strip()
+    check(line == "click-to-call 302 department/sales", f"the starter was asked: {line!r}")
+
+
 def phone(driver, base):
     driver.get(base + "/directory?q=bob")
     check(driver.execute_script("return window.innerWidth") == 390, "the viewport is 390 px wide")
@@ -188,6 +208,7 @@ def main():
             check(error.code == 503, "/healthz is 503 without SIP")
         drivers.append(browser())
         with_scripts(drivers[-1], base)
+        click_to_call(drivers[-1], base, process)
         drivers.append(browser(phone=True))
         phone(drivers[-1], base)
         drivers.append(browser(scripts=False))
