@@ -62,8 +62,7 @@ enum DirectoryPage {
 
     /// A card: heading, a list of facts (values already HTML), and an optional form.
     private static func card(search: String, hidden: Bool, title: String, facts: [(String, String)], form: String) -> String {
-        let rows = facts.map { "<dt>\($0.0)</dt><dd>\($0.1)</dd>" }.joined()
-        return "<li class=\"card\" data-search=\"\(HTML.escape(search))\"\(hidden ? " hidden" : "")><h3>\(HTML.escape(title))</h3><dl class=\"facts\">\(rows)</dl>\(form)</li>"
+        "<li class=\"card\" data-search=\"\(HTML.escape(search))\"\(hidden ? " hidden" : "")><h3>\(HTML.escape(title))</h3>\(HTML.facts(facts))\(form)</li>"
     }
 
     /// "Call me": the visitor's number, posted with the target and the anti-forgery token.

@@ -24,14 +24,11 @@ enum FlowPages {
     /// The flows' index.
     static func index(_ system: FlowSystem, at date: Date, siteName: String) -> String {
         let cards = system.flows.map { flow in
-            let facts: [(String, String)] = [
-                ("Numbers", flow.numbers.isEmpty ? "none (a sub-flow)" : HTML.escape(flow.numbers.map(\.value).joined(separator: ", "))),
-                ("File", HTML.escape(flow.file)),
+            let facts = HTML.facts(commonFacts(flow) + [
                 ("Steps", "\(flow.steps.count)"),
                 ("Hours", hours(of: flow, directory: system.directory, at: date, inline: true)),
-            ]
-            let rows = facts.map { "<dt>\($0.0)</dt><dd>\($0.1)</dd>" }.joined()
-            return "<li class=\"card\"><h2><a href=\"/flows/\(HTML.pathSegment(flow.name))\">\(HTML.escape(flow.name))</a></h2><dl class=\"facts\">\(rows)</dl></li>"
+            ])
+            return "<li class=\"card\"><h2><a href=\"/flows/\(HTML.pathSegment(flow.name))\">\(HTML.escape(flow.name))</a></h2>\(facts)</li>"
         }
         let main = """
         <h1>Call flows</h1>
@@ -60,15 +57,13 @@ enum FlowPages {
             <pre><code>\(HTML.escape(DotRenderer().render(flow)))</code></pre>
             """
         }
-        let facts: [(String, String)] = [
-            ("Numbers", flow.numbers.isEmpty ? "none (a sub-flow)" : HTML.escape(flow.numbers.map(\.value).joined(separator: ", "))),
-            ("File", HTML.escape(flow.file)),
+        let facts = commonFacts(flow) + [
             ("Starts at", "<a href=\"#step-\(HTML.pathSegment(flow.start.value))\">\(HTML.escape(flow.start.value))</a>"),
         ] + (flow.parameters.isEmpty ? [] : [("Parameters", HTML.escape(flow.parameters.joined(separator: ", ")))])
         let main = """
         <p><a href="/flows">All call flows</a></p>
         <h1>Flow <code>\(name)</code></h1>
-        <dl class="facts">\(facts.map { "<dt>\($0.0)</dt><dd>\($0.1)</dd>" }.joined())</dl>
+        \(HTML.facts(facts))
         <h2>Hours</h2>
         \(hours(of: flow, directory: directory, at: date, inline: false))
         <h2>Diagram</h2>
@@ -90,6 +85,14 @@ enum FlowPages {
         <ul>\(links.joined())</ul>
         """
         return HTML.page(title: "Flow not found", siteName: siteName, section: .flows, main: main)
+    }
+
+    /// Numbers and file, shown on the index and the flow's page.
+    private static func commonFacts(_ flow: Flow) -> [(String, String)] {
+        [
+            ("Numbers", flow.numbers.isEmpty ? "none (a sub-flow)" : HTML.escape(flow.numbers.map(\.value).joined(separator: ", "))),
+            ("File", HTML.escape(flow.file)),
+        ]
     }
 
     private static func stepItem(_ step: Step) -> String {

@@ -26,6 +26,11 @@ enum HTML {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
+    /// A `<dl class="facts">` of label → value pairs (labels are literal; values already HTML).
+    static func facts(_ pairs: [(String, String)]) -> String {
+        "<dl class=\"facts\">" + pairs.map { "<dt>\($0.0)</dt><dd>\($0.1)</dd>" }.joined() + "</dl>"
+    }
+
     /// "1 person", "3 people".
     static func count(_ number: Int, _ one: String, _ many: String) -> String { "\(number) \(number == 1 ? one : many)" }
 
