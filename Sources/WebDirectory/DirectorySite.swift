@@ -36,31 +36,48 @@ public struct WebConfiguration: Sendable {
 /// `/`, `/directory`, `/flows`, `/flows/NAME`, `/flows/NAME/graph.svg`, `/healthz`,
 /// `/metrics` and `/assets/directory.js` (docs/web.md).
 public struct DirectorySite: Sendable {
-    public let system: FlowSystem
+    /// The flows and directory to show, read once per request: `serve` passes its current
+    /// system, so pages follow a reload of the flow files.
+    public let systemSource: @Sendable () -> FlowSystem
     public let liveState: any DirectoryLiveState
     public let configuration: WebConfiguration
-    /// Which schedule decides each department's hours.
-    public let hours: DepartmentHours
     private let graphs: GraphCache
     private let limiter: RateLimiter?
 
+    /// A site over a fixed system.
     public init(system: FlowSystem, liveState: any DirectoryLiveState, configuration: WebConfiguration = WebConfiguration()) {
-        self.system = system
+        self.init(systemSource: { system }, liveState: liveState, configuration: configuration)
+    }
+
+    /// A site over whatever system `systemSource` returns at each request.
+    public init(systemSource: @escaping @Sendable () -> FlowSystem, liveState: any DirectoryLiveState,
+                configuration: WebConfiguration = WebConfiguration()) {
+        self.systemSource = systemSource
         self.liveState = liveState
         self.configuration = configuration
-        self.hours = DepartmentHours(system: system, overrides: configuration.departmentSchedules)
         self.graphs = GraphCache(renderer: configuration.graphviz)
         self.limiter = configuration.clickToCall.map { RateLimiter(burst: $0.burst, refillInterval: $0.refillInterval) }
     }
 
+    /// The system now.
+    public var system: FlowSystem { systemSource() }
+
+    /// Which schedule decides each department's hours in `system` (with the configured overrides).
+    public func hours(in system: FlowSystem) -> DepartmentHours {
+        DepartmentHours(system: system, overrides: configuration.departmentSchedules)
+    }
+
     /// The directory now without asking who is reachable: what the 380/300 bodies show.
     public func snapshot() -> DirectoryListing {
-        DirectoryListing(directory: system.directory, hours: hours, at: configuration.clock(), reachable: nil)
+        let system = self.system
+        return DirectoryListing(directory: system.directory, hours: hours(in: system), at: configuration.clock(), reachable: nil)
     }
 
     /// The directory now, with reachability from the live state.
     public func listing() async -> DirectoryListing {
-        await DirectoryListing.current(directory: system.directory, hours: hours, at: configuration.clock(), liveState: liveState)
+        let system = self.system
+        return await DirectoryListing.current(directory: system.directory, hours: hours(in: system), at: configuration.clock(),
+                                              liveState: liveState)
     }
 
     /// A router serving every page (HEAD answered like GET), with the security headers.
@@ -73,7 +90,7 @@ public struct DirectorySite: Sendable {
             Self.response(.ok, "text/javascript; charset=utf-8", DirectoryPage.script, cache: "max-age=300")
         }
         router.get("/flows") { _, _ in
-            Self.html(.ok, FlowPages.index(system, at: configuration.clock(), siteName: configuration.siteName))
+            Self.html(.ok, FlowPages.index(self.system, at: configuration.clock(), siteName: configuration.siteName))
         }
         router.get("/flows/:name") { _, context in try await flowPage(context.parameters.get("name") ?? "") }
         router.get("/flows/:name/graph.svg") { _, context in try await flowGraph(context.parameters.get("name") ?? "") }
@@ -110,6 +127,7 @@ public struct DirectorySite: Sendable {
     }
 
     private func flowPage(_ name: String) async throws -> Response {
+        let system = self.system
         guard let flow = system.flow(named: name) else {
             return Self.html(.notFound, FlowPages.notFound(name, system: system, siteName: configuration.siteName))
         }
@@ -119,7 +137,7 @@ public struct DirectorySite: Sendable {
     }
 
     private func flowGraph(_ name: String) async throws -> Response {
-        guard let flow = system.flow(named: name), let svg = await graphs.svg(for: flow) else {
+        guard let flow = self.system.flow(named: name), let svg = await graphs.svg(for: flow) else {
             return Self.response(.notFound, "text/plain; charset=utf-8", "no diagram for this flow\n")
         }
         return Response(status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "max-age=300"],
@@ -182,19 +200,25 @@ struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
 }
 
 /// Each flow's SVG, drawn once by Graphviz on NIO's blocking-work thread pool (never on an
-/// event loop or the cooperative pool) and kept; a failure is kept too, as "no diagram".
+/// event loop or the cooperative pool) and kept by its DOT text, so a reloaded flow is drawn
+/// anew; a failure is kept too, as "no diagram". At most `limit` drawings are kept.
 actor GraphCache {
     private let renderer: GraphvizSVG?
+    private let limit: Int
     private var drawn: [String: Data?] = [:]
 
-    init(renderer: GraphvizSVG?) { self.renderer = renderer }
+    init(renderer: GraphvizSVG?, limit: Int = 256) {
+        self.renderer = renderer
+        self.limit = limit
+    }
 
     func svg(for flow: Flow) async -> Data? {
-        if let known = drawn[flow.name] { return known }
-        guard let renderer else { return nil }
         let dot = DotRenderer().render(flow)
+        if let known = drawn[dot] { return known }
+        guard let renderer else { return nil }
         let svg = try? await NIOThreadPool.singleton.runIfActive { try renderer.render(dot) }
-        drawn[flow.name] = .some(svg)
+        if drawn.count >= limit { drawn.removeAll() }
+        drawn[dot] = .some(svg)
         return svg
     }
 }

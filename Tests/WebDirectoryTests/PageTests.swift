@@ -244,3 +244,41 @@ struct FlowAndStatusPageTests {
         }
     }
 }
+
+/// A system the test can swap, as `serve` does when the flow files change.
+final class SwitchableSystem: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: FlowSystem
+
+    init(_ system: FlowSystem) { current = system }
+
+    var system: FlowSystem { lock.withLock { current } }
+    func replace(with system: FlowSystem) { lock.withLock { current = system } }
+}
+
+@Suite("Reloaded flows")
+struct ReloadTests {
+    @Test("Pages, hours and diagrams follow the system the source returns now")
+    func followsReload() async throws {
+        let switchable = SwitchableSystem(WebFixtures.system())
+        let site = DirectorySite(systemSource: { switchable.system }, liveState: StaticLiveState(),
+                                 configuration: WebFixtures.configuration())
+        let renamed = WebFixtures.main.replacingOccurrences(of: "open: office", with: "open: late")
+        try await WebFixtures.withClient(site) { client in
+            try await client.execute(uri: "/flows/main/graph.svg", method: .get) { response in
+                #expect(response.text.contains("open office"))
+            }
+            switchable.replace(with: WebFixtures.system(flows: ["main.yaml": renamed],
+                                                        directory: WebFixtures.directory.replacingOccurrences(of: "name: Sales", with: "name: Sales Team")))
+            try await client.execute(uri: "/directory", method: .get) { response in
+                #expect(response.text.contains("<h3>Sales Team</h3>"))
+                #expect(response.text.contains("<span class=\"state closed\"><span aria-hidden=\"true\">○</span> Closed</span> <span class=\"hint\">(late)</span>"))
+            }
+            try await client.execute(uri: "/flows/main/graph.svg", method: .get) { response in
+                #expect(response.text.contains("open late"))
+                #expect(!response.text.contains("open office"))
+            }
+        }
+        #expect(site.snapshot().departments.first?.schedule == "late")
+    }
+}
