@@ -76,3 +76,23 @@ public struct StaticLiveState: DirectoryLiveState {
     public func isReachable(person: String) async -> Bool { reachable.contains(person) }
     public func metrics() async -> LiveMetrics { fixedMetrics }
 }
+
+/// A live state made of closures: the application can wire its registrar, listeners and
+/// counters in without declaring a type.
+public struct ClosureLiveState: DirectoryLiveState {
+    private let reachable: @Sendable (String) async -> Bool
+    private let listenersUp: @Sendable () async -> Bool
+    private let reading: @Sendable () async -> LiveMetrics
+
+    public init(isReachable: @escaping @Sendable (_ person: String) async -> Bool,
+                sipListenersUp: @escaping @Sendable () async -> Bool,
+                metrics: @escaping @Sendable () async -> LiveMetrics) {
+        self.reachable = isReachable
+        self.listenersUp = sipListenersUp
+        self.reading = metrics
+    }
+
+    public func isReachable(person: String) async -> Bool { await reachable(person) }
+    public var sipListenersUp: Bool { get async { await listenersUp() } }
+    public func metrics() async -> LiveMetrics { await reading() }
+}

@@ -84,6 +84,16 @@ struct WebModelTests {
         #expect(listing.people.map(\.isReachable) == [false, true, false, true])
     }
 
+    @Test("A live state from closures answers through them")
+    func closureLiveState() async {
+        let state = ClosureLiveState(isReachable: { $0 == "bob" }, sipListenersUp: { true },
+                                     metrics: { LiveMetrics(activeCalls: 7) })
+        #expect(await state.isReachable(person: "bob"))
+        #expect(!(await state.isReachable(person: "alice")))
+        #expect(await state.sipListenersUp)
+        #expect(await state.metrics().activeCalls == 7)
+    }
+
     @Test("Search folds case and accents the way the page script does")
     func folding() {
         #expect(DirectoryListing.fold("Éve ÜNAL") == "eve unal")
