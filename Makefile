@@ -9,6 +9,8 @@
 #   make prompts the default English prompt set (espeak-ng + sox) from prompts/prompts.txt
 #   make fuzz    libFuzzer on the SIP and SDP parsers for FUZZ_SECONDS (default 60)
 #   make bench-peers  the parse benchmark interleaved with Sofia-SIP's and oSIP2's (as root)
+#   make test-browser the web directory in headless Chromium (Selenium); installs
+#                chromium, chromium-driver and selenium when missing
 
 SWIFT        ?= swift
 FUZZ_SECONDS ?= 60
@@ -19,7 +21,7 @@ DEB_PACKAGES := binutils git libc6-dev libcurl4 libedit2 libgcc-12-dev libncurse
                 sip-tester openssl graphviz espeak-ng sox libsndfile1-dev libsoxr-dev libspandsp-dev \
                 libsqlite3-dev
 
-.PHONY: deps build run test bench bench-peers bench-kamailio fuzz prompts clean
+.PHONY: deps build run test bench bench-peers bench-kamailio fuzz prompts clean test-browser
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -71,6 +73,17 @@ fuzz: deps
 	Fuzz/.build/release/SwitchboardFuzz -max_total_time=$(FUZZ_SECONDS) -timeout=5 \
 	  -artifact_prefix=.build/fuzz-artifacts/ \
 	  -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 .build/fuzz-corpus
+
+# A real browser against `switchboard web` (docs/web.md); not part of `make test`.
+test-browser: deps
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	  else echo "test-browser: run as root: apt-get install -y chromium chromium-driver"; exit 1; fi; \
+	fi
+	@python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q selenium
+	$(SWIFT) build --product switchboard
+	SWITCHBOARD_BIN=$$($(SWIFT) build --show-bin-path)/switchboard python3 Tests/browser/directory_test.py
 
 prompts: deps
 	scripts/make-prompts.sh prompts

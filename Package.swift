@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         /// SIP syntax: message model, URIs, typed headers, parser, serializer (RFC 3261 §7, §19, §20, §25).
@@ -107,6 +108,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "WebDirectory",
             ]
         ),
         /// Helpers shared by the test targets (a seeded generator for mutation tests).
@@ -152,6 +154,27 @@ let package = Package(
         .testTarget(name: "VoicemailTests", dependencies: ["Voicemail", "TestSupport", "Media"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Voicemail", "SIPCore", "SIPMessage", "SIPTransaction",
                                                          "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        /// The HTTP side: directory pages, flow diagrams, health and metrics, the 380/300
+        /// alternative-service responses; live facts come through `DirectoryLiveState`.
+        .target(
+            name: "WebDirectory",
+            dependencies: [
+                "Flows",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "WebDirectoryTests",
+            dependencies: [
+                "WebDirectory", "Flows",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -40,22 +40,8 @@ struct GraphCommand: ParsableCommand {
     }
 
     private func renderSVG(_ dot: String) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["dot", "-Tsvg"]
-        let input = Pipe(), outputPipe = Pipe()
-        process.standardInput = input
-        process.standardOutput = outputPipe
-        do { try process.run() } catch {
-            throw ValidationError("Graphviz 'dot' is needed for SVG (apt-get install graphviz), or use --format dot")
+        do { return try GraphvizSVG().render(dot) } catch {
+            throw ValidationError("\(error.description), or use --format dot")
         }
-        input.fileHandleForWriting.write(Data(dot.utf8))
-        try input.fileHandleForWriting.close()
-        let svg = outputPipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ValidationError("Graphviz 'dot' failed (is graphviz installed? apt-get install graphviz)")
-        }
-        return svg
     }
 }

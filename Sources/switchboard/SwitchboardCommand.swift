@@ -8,7 +8,7 @@ struct SwitchboardCommand: AsyncParsableCommand {
         commandName: "switchboard",
         abstract: "Switchboard: a SIP IVR and call-routing engine.",
         subcommands: [ServeCommand.self, CheckCommand.self, SimulateCommand.self, FlowTestCommand.self, GraphCommand.self,
-                      BenchCommand.self, SIPCheckCommand.self, MailboxCommand.self]
+                      BenchCommand.self, SIPCheckCommand.self, MailboxCommand.self, WebCommand.self]
     )
 }
 
