@@ -12,11 +12,15 @@ public struct SIPService: Service {
     /// server's event loop only.
     public let makeUser: @Sendable () -> TransactionUser
     public let logger: Logger
+    /// Told when the listeners are up (and down again), for `/healthz`.
+    public let status: SwitchboardStatus?
 
-    public init(configuration: ServeConfiguration, logger: Logger, makeUser: @escaping @Sendable () -> TransactionUser) {
+    public init(configuration: ServeConfiguration, logger: Logger, status: SwitchboardStatus? = nil,
+                makeUser: @escaping @Sendable () -> TransactionUser) {
         self.configuration = configuration
         self.makeUser = makeUser
         self.logger = logger
+        self.status = status
     }
 
     public func run() async throws {
@@ -30,7 +34,9 @@ public struct SIPService: Service {
             throw error
         }
         for listener in server.listeners { logger.notice("listening on \(listener)") }
+        status?.update { $0.listenersUp = true }
         try? await gracefulShutdown()
+        status?.update { $0.listenersUp = false }
         logger.notice("shutting down")
         await server.stop()
         try await group.shutdownGracefully()

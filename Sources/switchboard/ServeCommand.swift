@@ -67,24 +67,21 @@ struct ServeCommand: AsyncParsableCommand {
                                                         logger: logger)).run()
             return
         }
-        let layer: CallLayer
+        let application: ServeApplication
         do {
-            layer = try await CallLayer.start(flows: settings.flows, prompts: settings.prompts, policy: settings.callPolicy,
-                                              rtpPorts: settings.rtpPorts, logger: logger)
+            application = try await ServeApplication.start(settings, logger: logger)
         } catch let error as CallLayer.StartError {
             throw ValidationError(error.description)
         }
-        let service = SIPService(configuration: settings, logger: logger) { layer.makeRouter() }
-        let reload = CallReloadService(layer: layer)
-        let group = ServiceGroup(configuration: .init(services: [service, reload], gracefulShutdownSignals: [.sigterm, .sigint],
+        let group = ServiceGroup(configuration: .init(services: application.services, gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: logger))
         do {
             try await group.run()
         } catch {
-            await layer.stop()
+            await application.layer.stop()
             throw error
         }
-        await layer.stop()
+        await application.layer.stop()
     }
 
     /// The config file's settings, then the flags on top.

@@ -15,7 +15,7 @@ import SIPTransport
 /// never lost because a transfer failed. A BYE from either side ends the other.
 ///
 /// Confined to the SIP server's event loop.
-final class BridgedTransfer: DialogOwner, MediaEventHandler {
+final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
     enum State: Equatable {
         case opening, ringing, bridged, ended
     }
@@ -171,6 +171,7 @@ final class BridgedTransfer: DialogOwner, MediaEventHandler {
                 finished(outcome)
             }
         }
+        if state == .ended, group?.isSettled ?? true { router.settled(self) }
         scheduleTimer()
     }
 

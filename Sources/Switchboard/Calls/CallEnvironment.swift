@@ -3,6 +3,7 @@ import Media
 import NIOConcurrencyHelpers
 import SDP
 import SIPCore
+import Voicemail
 
 /// What every call needs and the server shares: the flows (replaced on reload; a call keeps
 /// the system it started with), the prompts, the media engine, and the call policy.
@@ -11,12 +12,19 @@ final class CallEnvironment: Sendable {
     let prompts: PromptLibrary
     let media: MediaEngine
     let policy: CallPolicy
+    /// Mailboxes and messages (nil: voicemail steps fail).
+    let voicemail: (any VoicemailStore)?
+    /// Counters for `/healthz` and `/metrics`.
+    let status: SwitchboardStatus
 
-    init(system: FlowSystem, prompts: PromptLibrary, media: MediaEngine, policy: CallPolicy) {
+    init(system: FlowSystem, prompts: PromptLibrary, media: MediaEngine, policy: CallPolicy,
+         voicemail: (any VoicemailStore)? = nil, status: SwitchboardStatus = SwitchboardStatus()) {
         self.system = NIOLockedValueBox(system)
         self.prompts = prompts
         self.media = media
         self.policy = policy
+        self.voicemail = voicemail
+        self.status = status
     }
 
     /// The flows new calls run.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Media
 import SIPCore
+import Voicemail
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -41,6 +42,7 @@ public final class CallLayer: Sendable {
     /// Loads and checks the flows and prompts and starts the media engine.
     public static func start(flows: String, prompts: String, policy: CallPolicy = CallPolicy(),
                              rtpPorts: ClosedRange<Int> = 10000...20000, locations: any LocationStore = InMemoryLocationStore(),
+                             voicemail: (any VoicemailStore)? = nil, status: SwitchboardStatus = SwitchboardStatus(),
                              logger: Logger) async throws -> CallLayer {
         let system = try checkedFlows(flows, prompts: prompts)
         let library: PromptLibrary
@@ -53,7 +55,8 @@ public final class CallLayer: Sendable {
             try? await group.shutdownGracefully()
             throw error
         }
-        let environment = CallEnvironment(system: system, prompts: library, media: media, policy: policy)
+        let environment = CallEnvironment(system: system, prompts: library, media: media, policy: policy,
+                                          voicemail: voicemail, status: status)
         return CallLayer(environment: environment, locations: locations, mediaGroup: group, flowsDirectory: flows,
                          promptsDirectory: prompts, logger: logger)
     }
@@ -65,6 +68,17 @@ public final class CallLayer: Sendable {
             throw StartError(description: "the flows have errors:\n" + errors.map(\.description).joined(separator: "\n"))
         }
         return system
+    }
+
+    /// The flows new calls run (for the web pages).
+    public var flows: FlowSystem { environment.flows }
+
+    /// The server's counters.
+    public var status: SwitchboardStatus { environment.status }
+
+    /// Whether `user` has a live registration (for the web pages).
+    public func isRegistered(user: String) async -> Bool {
+        !(await RegistrationService.contacts(ofUser: user, in: locations)).isEmpty
     }
 
     /// A transaction user that runs the flows for calls and registers phones (one per SIP

@@ -24,9 +24,9 @@ public final class CallRouter: TransactionUser {
     /// Who handles each dialog's requests: a caller's leg or a transfer's leg.
     private var calls: [DialogID: any DialogOwner] = [:]
     /// Client transactions of transfer legs: which transfer, which leg, which method.
-    private var clientTransactions: [ClientTransactionID: (transfer: BridgedTransfer, leg: Int, method: SIPMethod)] = [:]
-    /// Transfers that ended while their ring group still settles late answers (ACK + BYE).
-    private var settling: [ObjectIdentifier: BridgedTransfer] = [:]
+    private var clientTransactions: [ClientTransactionID: (owner: any OutboundLegOwner, leg: Int, method: SIPMethod)] = [:]
+    /// Ring groups that ended while late answers still need their ACK and BYE.
+    private var settling: [ObjectIdentifier: any OutboundLegOwner] = [:]
     /// Calls not yet answered, by INVITE transaction (for CANCEL).
     private var unanswered: [ServerTransactionID: InboundCall] = [:]
     /// REGISTER handling and the location service (nil: REGISTER gets 405).
@@ -46,7 +46,7 @@ public final class CallRouter: TransactionUser {
     public var activeCalls: Int { calls.values.filter { $0 is InboundCall }.count + unanswered.count }
 
     /// Transfer legs bridged now.
-    public var bridgedLegs: Int { calls.values.filter { $0 is BridgedTransfer }.count }
+    public var bridgedLegs: Int { calls.values.filter { !($0 is InboundCall) }.count }
 
     // MARK: TransactionUser
 
@@ -81,12 +81,12 @@ public final class CallRouter: TransactionUser {
     public func received(response: SIPMessage, transaction: ClientTransactionID, server: SIPServer) {
         guard let owner = clientTransactions[transaction] else { return }
         if (response.statusCode ?? 0) >= 200 { clientTransactions[transaction] = nil }
-        owner.transfer.received(response: response)
+        owner.owner.received(response: response)
     }
 
     public func failed(transaction: ClientTransactionID, timedOut: Bool, server: SIPServer) {
         guard let owner = clientTransactions.removeValue(forKey: transaction) else { return }
-        owner.transfer.failed(leg: owner.leg, method: owner.method, timedOut: timedOut)
+        owner.owner.failed(leg: owner.leg, method: owner.method, timedOut: timedOut)
     }
 
     // MARK: New requests
@@ -111,6 +111,7 @@ public final class CallRouter: TransactionUser {
             var response = SIPMessage.response(to: invite, status: status, reason: reason, toTag: server.makeTag())
             for (name, value) in headers { response.headers.append(name, value) }
             stats.refused[status, default: 0] += 1
+            environment.status.update { $0.refused[status, default: 0] += 1 }
             server.respond(response, to: transaction)
         }
         // RFC 3261 §21.5.4: past capacity, refuse quickly so admitted calls stay healthy.
@@ -136,6 +137,7 @@ public final class CallRouter: TransactionUser {
         handle.call = call
         unanswered[transaction] = call
         stats.started += 1
+        environment.status.update { $0.activeCalls += 1 }
         media.openSockets(channelID: channelID).hop(to: server.eventLoop).whenComplete { result in
             switch result {
             case .success(let port):
@@ -162,9 +164,9 @@ public final class CallRouter: TransactionUser {
         calls[dialog] = call
     }
 
-    /// A transfer leg was answered: its dialog's requests go to the transfer.
-    func register(_ transfer: BridgedTransfer, dialog: DialogID) {
-        calls[dialog] = transfer
+    /// An outbound leg was answered: its dialog's requests go to its owner.
+    func register(_ owner: any DialogOwner, dialog: DialogID) {
+        calls[dialog] = owner
     }
 
     /// The call ended.
@@ -175,30 +177,28 @@ public final class CallRouter: TransactionUser {
             if calls[dialog] === call { calls[dialog] = nil }
         }
         stats.ended += 1
+        environment.status.update { $0.activeCalls -= 1 }
     }
 
-    /// A transfer leg's dialog ended.
-    func forget(_ transfer: BridgedTransfer, dialog: DialogID) {
+    /// An outbound leg's dialog ended.
+    func forget(_ owner: any DialogOwner, dialog: DialogID) {
         dialogs.remove(dialog)
-        if calls[dialog] === transfer { calls[dialog] = nil }
+        if calls[dialog] === owner { calls[dialog] = nil }
     }
 
-    /// Routes the responses of a transfer leg's client transaction to it.
-    func track(_ id: ClientTransactionID, leg: Int, method: SIPMethod, for transfer: BridgedTransfer) {
-        clientTransactions[id] = (transfer, leg, method)
+    /// Routes the responses of an outbound leg's client transaction to its owner.
+    func track(_ id: ClientTransactionID, leg: Int, method: SIPMethod, for owner: any OutboundLegOwner) {
+        clientTransactions[id] = (owner, leg, method)
     }
 
-    /// Keeps an ended transfer until its ring group has ACKed and BYEd late answers.
-    func keepSettling(_ transfer: BridgedTransfer) {
-        settling[ObjectIdentifier(transfer)] = transfer
-        clientTransactions = clientTransactions.filter { entry in
-            entry.value.transfer !== transfer || entry.value.method == .invite || entry.value.method == .cancel
-        }
+    /// Keeps an owner whose ring group ended until late answers are ACKed and BYEd.
+    func keepSettling(_ owner: any OutboundLegOwner) {
+        settling[ObjectIdentifier(owner)] = owner
     }
 
-    /// A transfer whose group has settled lets go.
-    func settled(_ transfer: BridgedTransfer) {
-        settling[ObjectIdentifier(transfer)] = nil
+    /// An owner whose group has settled lets go.
+    func settled(_ owner: any OutboundLegOwner) {
+        settling[ObjectIdentifier(owner)] = nil
     }
 
     /// Allow and Supported, for a 2xx that creates or refreshes a dialog (RFC 3261 §13.3.1.4
@@ -238,6 +238,12 @@ public final class CallRouter: TransactionUser {
 protocol DialogOwner: AnyObject {
     func received(_ request: SIPMessage, transaction: ServerTransactionID)
     func ackReceivedInDialog(_ ack: SIPMessage)
+}
+
+/// What owns outbound INVITE legs (a `RingGroup`): told their responses and failures.
+protocol OutboundLegOwner: AnyObject {
+    func received(response: SIPMessage)
+    func failed(leg: Int, method: SIPMethod, timedOut: Bool)
 }
 
 /// Lets a call's session ask the SIP side to hang up without keeping the call alive.

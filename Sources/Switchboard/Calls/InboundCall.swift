@@ -184,10 +184,12 @@ final class InboundCall: DialogOwner {
     private func startFlow() {
         let system = self.system, flow = self.flow, session = self.session
         let observer = router.traceObserver
+        let status = router.environment.status
         flowTask = Task {
             let interpreter = FlowInterpreter(system: system, session: session)
             interpreter.observer = observer
-            await interpreter.run(flow)
+            let outcome = await interpreter.run(flow)
+            status.update { $0.callsByOutcome[outcome.name, default: 0] += 1 }
         }
     }
 

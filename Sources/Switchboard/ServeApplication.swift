@@ -1,0 +1,63 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Storage
+import WebDirectory
+
+/// Everything `switchboard serve` runs, assembled from its settings: the stores in `--data`
+/// (voicemail recovered before the first call), the call layer (checked flows, prompts,
+/// media), the SIP service, the flow reloader, and — with `--http` — the web directory.
+public struct ServeApplication: Sendable {
+    public let services: [any Service]
+    public let layer: CallLayer
+
+    /// Opens the stores, recovers interrupted recordings, and starts the call layer.
+    public static func start(_ settings: ServeConfiguration, logger: Logger) async throws -> ServeApplication {
+        let dataDirectory = URL(fileURLWithPath: settings.data, isDirectory: true)
+        let stores: SwitchboardStores
+        do {
+            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+            stores = try SwitchboardStores.open(dataDirectory: dataDirectory)
+        } catch {
+            throw CallLayer.StartError(description: "data directory \(settings.data): \(error)")
+        }
+        let report = try await stores.voicemail.recoverInterruptedRecordings()
+        if !report.recovered.isEmpty || !report.removedEmpty.isEmpty {
+            logger.notice("voicemail recovery: \(report.recovered.count) interrupted recordings kept, \(report.removedEmpty.count) empty ones removed")
+        }
+        let status = SwitchboardStatus()
+        let layer = try await CallLayer.start(flows: settings.flows, prompts: settings.prompts, policy: settings.callPolicy,
+                                              rtpPorts: settings.rtpPorts, locations: stores.locations,
+                                              voicemail: stores.voicemail, status: status, logger: logger)
+        var services: [any Service] = [
+            SIPService(configuration: settings, logger: logger, status: status) { layer.makeRouter() },
+            CallReloadService(layer: layer),
+        ]
+        if let http = settings.http {
+            let address: WebListenAddress
+            do { address = try WebListenAddress(parsing: http) } catch {
+                await layer.stop()
+                throw CallLayer.StartError(description: "--http \(http): \(error)")
+            }
+            services.append(WebService(site: directorySite(layer: layer), address: address, logger: logger))
+        }
+        return ServeApplication(services: services, layer: layer)
+    }
+
+    /// The web directory over the live flows, registrations and counters.
+    static func directorySite(layer: CallLayer) -> DirectorySite {
+        let status = layer.status
+        let live = ClosureLiveState(
+            isReachable: { person in
+                let username = layer.flows.directory.people.first { $0.id == person }?.sip?.username ?? person
+                return await layer.isRegistered(user: username)
+            },
+            sipListenersUp: { status.snapshot.listenersUp },
+            metrics: {
+                let snapshot = status.snapshot
+                return LiveMetrics(activeCalls: snapshot.activeCalls, callsByOutcome: snapshot.callsByOutcome,
+                                   voicemailDeposits: snapshot.voicemailDeposits)
+            })
+        return DirectorySite(systemSource: { layer.flows }, liveState: live)
+    }
+}
