@@ -26,20 +26,26 @@ public struct ServeApplication: Sendable {
             logger.notice("voicemail recovery: \(report.recovered.count) interrupted recordings kept, \(report.removedEmpty.count) empty ones removed")
         }
         let status = SwitchboardStatus()
-        let layer = try await CallLayer.start(flows: settings.flows, prompts: settings.prompts, policy: settings.callPolicy,
+        var policy = settings.callPolicy
+        var webAddress: WebListenAddress?
+        if let http = settings.http {
+            do { webAddress = try WebListenAddress(parsing: http) } catch {
+                throw CallLayer.StartError(description: "--http \(http): \(error)")
+            }
+            if let webAddress {
+                let wildcard = webAddress.host == "0.0.0.0" || webAddress.host == "::"
+                policy.webDirectory = WebDirectoryAddress(host: wildcard ? nil : webAddress.host, port: webAddress.port)
+            }
+        }
+        let layer = try await CallLayer.start(flows: settings.flows, prompts: settings.prompts, policy: policy,
                                               rtpPorts: settings.rtpPorts, locations: stores.locations,
                                               voicemail: stores.voicemail, status: status, logger: logger)
         var services: [any Service] = [
             SIPService(configuration: settings, logger: logger, status: status) { layer.makeRouter() },
             CallReloadService(layer: layer),
         ]
-        if let http = settings.http {
-            let address: WebListenAddress
-            do { address = try WebListenAddress(parsing: http) } catch {
-                await layer.stop()
-                throw CallLayer.StartError(description: "--http \(http): \(error)")
-            }
-            services.append(WebService(site: directorySite(layer: layer), address: address, logger: logger))
+        if let webAddress {
+            services.append(WebService(site: directorySite(layer: layer), address: webAddress, logger: logger))
         }
         return ServeApplication(services: services, layer: layer)
     }

@@ -67,3 +67,18 @@ extension LiveCallTests {
         }
     }
 }
+
+extension LiveCallTests {
+    @Test("web-directory before answering: a client that accepts text/html gets 300 with Call-Info and the page; others are declined (603)")
+    func webDirectoryInsteadOfAudio() async throws {
+        var policy = CallPolicy()
+        policy.webDirectory = WebDirectoryAddress(host: "127.0.0.1", port: 8080)
+        try await withCallServer(policy: policy) { server, port in
+            let (web, webOutput) = try await runSIPp(scenario: "call_web_directory", serverPort: port, transport: "u1", calls: 2, service: "220")
+            #expect(web == 0, "sipp failed:\n\(webOutput)")
+            let (declined, declinedOutput) = try await runSIPp(scenario: "call_declined", serverPort: port, transport: "u1", calls: 2, service: "220")
+            #expect(declined == 0, "sipp failed:\n\(declinedOutput)")
+            #expect(try await server.eventually { server.router.activeCalls == 0 })
+        }
+    }
+}

@@ -19,6 +19,12 @@ struct LiveDialogRuleTests {
     @Test("BYE for an unknown dialog gets 481; a lower CSeq in a dialog gets 500; the call still works")
     func dialogRules() async throws {
         try await withCallServer { _, port in
+            try await offloaded { try Self.breakDialogRules(port: port) }
+        }
+    }
+
+    static func breakDialogRules(port: Int) throws {
+        do {
             let sip = try SocketClient(connectTo: port)
             let rtp = try SocketClient()
             let unknown = LiveMediaTests.inDialog("BYE", cseq: 5, toTag: "nosuchtag", sipPort: sip.port, serverPort: port)
@@ -45,6 +51,14 @@ struct LiveDialogRuleTests {
         policy.maximumCalls = 1
         policy.overloadRetryAfter = 7
         try await withCallServer(policy: policy) { server, port in
+            try await offloaded { try Self.overloadCalls(port: port) }
+            let refusedCount = try await server.onLoop { server.router.stats.refused[503] ?? 0 }
+            #expect(refusedCount == 1)
+        }
+    }
+
+    static func overloadCalls(port: Int) throws {
+        do {
             let first = try SocketClient(connectTo: port)
             let rtp = try SocketClient()
             let ok = try #require(try Self.finalResponse(first, LiveMediaTests.invite(sipPort: first.port, rtpPort: rtp.port, serverPort: port)))
@@ -59,8 +73,6 @@ struct LiveDialogRuleTests {
             try first.send(LiveMediaTests.inDialog("ACK", cseq: 1, toTag: tag, sipPort: first.port, serverPort: port))
             let options = LiveMediaTests.inDialog("OPTIONS", cseq: 2, toTag: tag, sipPort: first.port, serverPort: port)
             #expect(try Self.finalResponse(first, options)?.statusCode == 200)
-            let refusedCount = try await server.onLoop { server.router.stats.refused[503] ?? 0 }
-            #expect(refusedCount == 1)
         }
     }
 }

@@ -10,9 +10,16 @@ struct LiveMediaTests {
     @Test("The menu prompt arrives as PCMU RTP; key 1 as RFC 4733 events leads to Switchboard's BYE")
     func promptAndRFC4733Key() async throws {
         try await withCallServer { _, port in
+            try await offloaded { try Self.callAndPressOne(port: port) }
+        }
+    }
+
+    /// The caller's side, blocking on its sockets (run it off the cooperative pool).
+    static func callAndPressOne(port: Int) throws {
+        do {
             let sip = try SocketClient(connectTo: port)
             let rtp = try SocketClient()
-            let invite = Self.invite(sipPort: sip.port, rtpPort: rtp.port, serverPort: port)
+            let invite = invite(sipPort: sip.port, rtpPort: rtp.port, serverPort: port)
             try sip.send(invite)
             var answer: SIPMessage?
             while let message = try sip.receiveMessage() {
@@ -23,7 +30,7 @@ struct LiveMediaTests {
             let mediaPort = try #require(sdp.split(separator: "\r\n").first { $0.hasPrefix("m=audio ") }
                 .flatMap { Int($0.split(separator: " ")[1]) })
             let toTag = try #require(try ok.to().tag)
-            try sip.send(Self.inDialog("ACK", cseq: 1, toTag: toTag, sipPort: sip.port, serverPort: port))
+            try sip.send(inDialog("ACK", cseq: 1, toTag: toTag, sipPort: sip.port, serverPort: port))
             try rtp.connect(toLoopbackPort: mediaPort)
 
             // The menu's beep: PCMU packets with consecutive sequence numbers, not silence.
@@ -39,7 +46,7 @@ struct LiveMediaTests {
             let timestamp: UInt32 = 8_000
             var sequence: UInt16 = 100
             for (duration, end) in [(160, false), (320, false), (480, true), (480, true), (480, true)] {
-                try rtp.send(Self.telephoneEvent(digit: 1, end: end, duration: UInt16(duration), sequence: sequence, timestamp: timestamp))
+                try rtp.send(telephoneEvent(digit: 1, end: end, duration: UInt16(duration), sequence: sequence, timestamp: timestamp))
                 sequence += 1
             }
             // The flow plays a beep and hangs up: a BYE in the dialog.

@@ -43,6 +43,12 @@ struct RegistrationLiveTests {
     @Test("Valid credentials over a nonce Switchboard never issued: 401 with stale=true (RFC 7616 §3.3)")
     func staleNonce() async throws {
         try await withCallServer { _, port in
+            try await offloaded { try Self.registerWithForeignNonce(port: port) }
+        }
+    }
+
+    static func registerWithForeignNonce(port: Int) throws {
+        do {
             let client = try SocketClient(connectTo: port)
             let requestURI = "sip:127.0.0.1:\(port)"
             let register = try SIPParser().parse(Array(("REGISTER \(requestURI) SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:\(client.port);branch=z9hG4bKstale1\r\n" +

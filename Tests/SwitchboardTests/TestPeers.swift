@@ -64,7 +64,7 @@ func withLoopbackServer<T>(forceRport: Bool = false, idleTimeout: TimeAmount = .
 
 /// A blocking POSIX socket client for tests (UDP or TCP), with receive timeouts so a
 /// missing answer fails the test instead of hanging it.
-final class SocketClient {
+final class SocketClient: @unchecked Sendable {
     let fd: Int32
     let port: Int
     let isStream: Bool
@@ -181,4 +181,15 @@ func runSIPp(scenario: String, serverPort: Int, transport: String, calls: Int = 
     try? FileManager.default.removeItem(at: log)
     try? FileManager.default.removeItem(atPath: log.path + ".err")
     return (status, String(text.suffix(3000)) + errors)
+}
+
+/// Runs blocking socket code on a thread of its own, not on Swift's cooperative pool: the
+/// pool has one thread per core (two here), and the server's flow tasks need them while a
+/// test waits in `recv`.
+func offloaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try body() })
+        }
+    }
 }

@@ -45,6 +45,21 @@ public struct CallPolicy: Sendable, Equatable {
     public var overloadRetryAfter = 5
     /// RFC 4028 session timers: our Min-SE and preferred interval.
     public var sessionTimers = SessionTimerPolicy(preferredInterval: 1800, uasChoiceWhenUnspecified: .uac)
+    /// Where the web directory is served (`--http`), for the `web-directory` step's
+    /// `Call-Info`; nil: the step is declined.
+    public var webDirectory: WebDirectoryAddress?
 
     public init() {}
+}
+
+/// The web directory's address as callers reach it; a nil host means "the address the
+/// caller reached us at" (for a wildcard listener).
+public struct WebDirectoryAddress: Sendable, Equatable {
+    public var host: String?
+    public var port: Int
+
+    public init(host: String?, port: Int) {
+        self.host = host
+        self.port = port
+    }
 }

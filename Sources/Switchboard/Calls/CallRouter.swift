@@ -260,6 +260,26 @@ final class CallHandle: @unchecked Sendable {
         eventLoop.execute { self.call?.hangUpFromOurSide() }
     }
 
+    /// Waits until the call is answered (true) or has ended (false): a flow's media steps
+    /// answer the call lazily.
+    func answer() async -> Bool {
+        await withCheckedContinuation { continuation in
+            eventLoop.execute {
+                guard let call = self.call else { return continuation.resume(returning: false) }
+                call.answerWhenReady { continuation.resume(returning: $0) }
+            }
+        }
+    }
+
+    /// Offers the web directory instead of answering (see `InboundCall.offerWebDirectory`).
+    func offerWebDirectory() async -> WebDirectoryResult {
+        await withCheckedContinuation { continuation in
+            eventLoop.execute {
+                continuation.resume(returning: self.call?.offerWebDirectory() ?? .declined)
+            }
+        }
+    }
+
     /// Rings a transfer's endpoints and waits for its end (see `BridgedTransfer`).
     func transfer(_ request: TransferRequest) async -> TransferResult {
         await withCheckedContinuation { continuation in

@@ -7,6 +7,7 @@ import SIPCore
 import SIPMessage
 import SIPTransaction
 import SIPTransport
+import WebDirectory
 
 /// The caller's leg, Switchboard as UAS (RFC 3261 §13.3, §12.1.1, §15), from the INVITE to
 /// the BYE, and the flow it runs.
@@ -43,6 +44,12 @@ final class InboundCall: DialogOwner {
     private var sessionTimer: SessionTimer?
     private var timer: Scheduled<Void>?
     private var flowTask: Task<Void, Never>?
+    /// Our SDP for the 200, ready once media is.
+    private var answerBody: [UInt8]?
+    /// `ring-before-answer` is still running.
+    private var ringing = false
+    /// The flow's media steps waiting for the answer.
+    private var answerWaiters: [(Bool) -> Void] = []
     /// The transfer in progress, if any.
     private var transfer: BridgedTransfer?
     /// Our To tag: the same in a 180 and the 200 (one dialog, RFC 3261 §12.1.1).
@@ -70,32 +77,22 @@ final class InboundCall: DialogOwner {
 
     // MARK: Answering
 
-    /// The media sockets are open on `port`: answer at once, or after the flow's
-    /// `ring-before-answer` with `180 Ringing` meanwhile (a CANCEL can still come).
+    /// The media sockets are open on `port`: check the offer (a `488` comes now, before any
+    /// flow runs), ring when the flow asks for `ring-before-answer` (`180 Ringing`), and
+    /// start the flow. The call is answered lazily — when the flow first needs the caller's
+    /// audio (`answerWhenReady`) — so a flow can still refuse the call or offer the web
+    /// directory (`380`/`300`) instead of answering.
     func mediaReady(port: Int) {
         guard state == .settingUp else { return }
-        guard flow.ringBeforeAnswer > .zero else { return answer(port: port) }
-        server.respond(SIPMessage.response(to: invite, status: 180, reason: "Ringing", toTag: localTag), to: transaction)
-        let nanoseconds = flow.ringBeforeAnswer.components.seconds * 1_000_000_000 + flow.ringBeforeAnswer.components.attoseconds / 1_000_000_000
-        timer = server.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [weak self] in
-            self?.timer = nil
-            self?.answer(port: port)
-        }
-    }
-
-    /// Answers the INVITE (RFC 3264 §6) or, when it carried no offer, offers in the 200
-    /// (RFC 3261 §13.2.1).
-    private func answer(port: Int) {
-        guard state == .settingUp else { return }
         var negotiator = SessionNegotiator(address: addressing.host, port: port, codecs: router.environment.policy.codecs)
-        let body: [UInt8]
         if invite.body.isEmpty {
+            // RFC 3261 §13.2.1: no offer in the INVITE; ours goes in the 200, the answer in the ACK.
             guard let offer = negotiator.offer() else { return reject(500, "No Codecs") }
-            body = offer
+            answerBody = offer
         } else {
             switch negotiator.answer(invite.body) {
             case .success(let answer):
-                body = answer.sdp
+                answerBody = answer.sdp
                 session.startMedia(answer.stream)
             case .failure(.notAcceptable):
                 return reject(488, "Not Acceptable Here", warning: "304 switchboard \"no common audio codec\"")
@@ -104,6 +101,42 @@ final class InboundCall: DialogOwner {
             }
         }
         self.negotiator = negotiator
+        if flow.ringBeforeAnswer > .zero {
+            ringing = true
+            server.respond(SIPMessage.response(to: invite, status: 180, reason: "Ringing", toTag: localTag), to: transaction)
+            let nanoseconds = flow.ringBeforeAnswer.components.seconds * 1_000_000_000 + flow.ringBeforeAnswer.components.attoseconds / 1_000_000_000
+            timer = server.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [weak self] in
+                guard let self else { return }
+                self.timer = nil
+                self.ringing = false
+                if !self.answerWaiters.isEmpty { self.sendAnswer() }
+            }
+        }
+        startFlow()
+    }
+
+    /// Calls `completion` once the call is answered and confirmed (true), or ended (false).
+    /// Answers now unless the flow's ring time is still running.
+    func answerWhenReady(_ completion: @escaping (Bool) -> Void) {
+        switch state {
+        case .confirmed: return completion(true)
+        case .ended: return completion(false)
+        case .settingUp, .answered: break
+        }
+        answerWaiters.append(completion)
+        if state == .settingUp, !ringing { sendAnswer() }
+    }
+
+    private func resolveAnswerWaiters(_ answered: Bool) {
+        let waiters = answerWaiters
+        answerWaiters = []
+        for waiter in waiters { waiter(answered) }
+    }
+
+    /// Sends the `200` with our SDP (an answer, or our offer for a delayed offer) and
+    /// retransmits it until the ACK (RFC 3261 §13.3.1.4).
+    private func sendAnswer() {
+        guard state == .settingUp, let answerBody else { return }
         var response = SIPMessage.response(to: invite, status: 200, reason: "OK", toTag: localTag)
         response.headers.append(.contact, addressing.contact)
         router.appendCapabilities(to: &response)
@@ -120,7 +153,7 @@ final class InboundCall: DialogOwner {
         case .accept, .none:
             break
         }
-        response.setBody(body, contentType: .sdp)
+        response.setBody(answerBody, contentType: .sdp)
         let dialog: Dialog
         do { dialog = try Dialog.uas(request: invite, response: response, overTLS: peer.transport == .tls) } catch {
             return reject(400, "Bad Request (\(error))")
@@ -134,6 +167,28 @@ final class InboundCall: DialogOwner {
         router.dialogs[dialog.id]?.sentResponse(response, to: .invite, sequence: (try? invite.cseq().sequence) ?? 0)
         retransmitter.start(now: router.now())
         scheduleTimer()
+    }
+
+    /// The flow offers the web directory (RFC 3261 §21.3.1 `300 Multiple Choices` listing
+    /// the departments' SIP URIs, or §21.3.7 `380 Alternative Service` when none has an
+    /// extension), with `Call-Info` pointing at the page and the directory as `text/html`.
+    /// Only possible before the call is answered and with `--http`; otherwise declined.
+    func offerWebDirectory() -> WebDirectoryResult {
+        guard state == .settingUp, let web = router.environment.policy.webDirectory else { return .declined }
+        let host = web.host ?? addressing.uriHost
+        let listing = DirectorySite(system: system, liveState: StaticLiveState()).snapshot()
+        let domain = addressing.uriHost
+        let alternative = AlternativeResponses.multipleChoices(listing, webBase: "http://\(host):\(web.port)", sipDomain: domain)
+            ?? AlternativeResponses.alternativeService(listing, webBase: "http://\(host):\(web.port)", sipDomain: domain)
+        var response = SIPMessage.response(to: invite, status: alternative.status, reason: alternative.reason, toTag: localTag)
+        for header in alternative.headers where header.name.lowercased() != "content-type" {
+            response.headers.append(HeaderName(header.name), header.value)
+        }
+        let contentType = alternative.headers.first { $0.name.lowercased() == "content-type" }?.value
+        response.setBody(Array(alternative.body.utf8), contentType: contentType.flatMap { try? MediaType($0) } ?? .html)
+        logger.info("offered the web directory: \(alternative.status)")
+        reject(with: response)
+        return .accepted
     }
 
     private func sessionTimerOutcome() -> SessionTimerNegotiation.UASOutcome {
@@ -162,7 +217,7 @@ final class InboundCall: DialogOwner {
     }
 
     /// The ACK for our 2xx (RFC 3261 §13.3.1.4): stop retransmitting; take the answer to a
-    /// delayed offer from it; start the flow.
+    /// delayed offer from it; the flow's media steps may go on.
     func ackReceived(_ ack: SIPMessage) {
         guard state == .answered else { return }
         retransmitter.ackReceived()
@@ -178,7 +233,7 @@ final class InboundCall: DialogOwner {
         }
         state = .confirmed
         scheduleTimer()
-        startFlow()
+        resolveAnswerWaiters(true)
     }
 
     private func startFlow() {
@@ -299,8 +354,14 @@ final class InboundCall: DialogOwner {
 
     /// The flow (or dead media) ends the call: BYE (RFC 3261 §15.1.1).
     func hangUpFromOurSide() {
-        guard state != .ended else { return }
-        end(sendBye: state == .confirmed || state == .answered)
+        switch state {
+        case .ended: return
+        case .settingUp:
+            // The flow ended without answering: `603 Decline` (RFC 3261 §21.6.2).
+            reject(603, "Decline")
+        case .answered, .confirmed:
+            end(sendBye: true)
+        }
     }
 
     /// Stops timers and media, sends a BYE when asked, and forgets the dialog.
@@ -314,6 +375,7 @@ final class InboundCall: DialogOwner {
         transfer?.callerHungUp()
         transfer = nil
         session.callerHungUp()
+        resolveAnswerWaiters(false)
         router.forget(self, dialog: dialogID)
     }
 

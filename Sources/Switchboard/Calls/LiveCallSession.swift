@@ -26,6 +26,8 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
     private var keys: [Character] = []
     private var waiter: Waiter?
     private var ended = false
+    /// Set by the flow's task once the call is answered (only that task reads it).
+    private var answered = false
 
     private enum Waiter {
         case play(CheckedContinuation<PlaybackResult, any Error>, bargeIn: Bool)
@@ -81,7 +83,16 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
 
     func now() async -> Date { Date() }
 
+    /// Answers the call before the first step that needs the caller's audio; throws
+    /// `callerHungUp` when the call ended instead.
+    private func ensureAnswered() async throws {
+        if answered { return }
+        guard await signalling.answer() else { throw CallSessionError.callerHungUp }
+        answered = true
+    }
+
     func play(_ names: [String], language: String, bargeIn: Bool) async throws -> PlaybackResult {
+        try await ensureAnswered()
         var items: [PlayItem] = []
         for name in names {
             guard let prompt = prompts.prompt(named: name, language: language) else {
@@ -95,12 +106,14 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
     }
 
     func collectDigits(_ request: DigitRequest) async throws -> DigitResult {
-        try await withCheckedThrowingContinuation { continuation in
+        try await ensureAnswered()
+        return try await withCheckedThrowingContinuation { continuation in
             media.eventLoop.execute { [self] in startCollecting(request, continuation) }
         }
     }
 
     func transfer(_ request: TransferRequest) async throws -> TransferResult {
+        try await ensureAnswered()
         let result = await signalling.transfer(request)
         // After a bridged call the caller's leg is hung up by the call (`answered`); a
         // caller who hung up while it rang ends the flow.
@@ -112,7 +125,10 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
 
     func voicemailAccess(_ request: VoicemailAccessRequest) async throws -> VoicemailAccessResult { .failed }
 
-    func offerWebDirectory() async throws -> WebDirectoryResult { .declined }
+    func offerWebDirectory() async throws -> WebDirectoryResult {
+        if answered { return .declined }
+        return await signalling.offerWebDirectory()
+    }
 
     /// Ringback to the caller while a transfer rings (ITU-T E.180 cadence); stopped by the
     /// bridge (the relay silences the player) or by `stopRingback`.
