@@ -60,3 +60,32 @@ struct LiveTransferTests {
         #expect(try await transfer(phoneScenario: "uas_no_answer") == .noAnswer)
     }
 }
+
+/// Blind transfers out of a flow (REFER, RFC 3515) with SIPp as the caller's phone.
+@Suite("Live blind transfers", .serialized)
+struct LiveBlindTransferTests {
+    func blind(_ scenario: String) async throws -> TransferResult? {
+        try await withCallServer { server, port in
+            let results = NIOLockedValueBox<[TransferResult]>([])
+            try await server.onLoop {
+                server.router.traceObserver = { event in
+                    if case .transfer(_, _, _, let result) = event.kind { results.withLockedValue { $0.append(result) } }
+                }
+            }
+            let (status, output) = try await runSIPp(scenario: scenario, serverPort: port, transport: "u1", calls: 1, service: "230")
+            #expect(status == 0, "sipp failed:\n\(output)")
+            #expect(try await server.eventually { server.router.activeCalls == 0 })
+            return results.withLockedValue { $0.first }
+        }
+    }
+
+    @Test("REFER accepted, sipfrag 100 then 200: the transfer succeeded and Switchboard sends BYE")
+    func accepted() async throws {
+        #expect(try await blind("call_blind_refer") == .answered)
+    }
+
+    @Test("REFER refused (603): the caller stays with the flow, which goes on")
+    func refused() async throws {
+        #expect(try await blind("call_blind_refused") == .failed)
+    }
+}

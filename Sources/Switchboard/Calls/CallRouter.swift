@@ -15,7 +15,7 @@ import SIPTransport
 /// Confined to the SIP server's event loop.
 public final class CallRouter: TransactionUser {
     /// The methods the call layer takes (Allow, RFC 3261 §20.5).
-    static let allowed: [SIPMethod] = [.invite, .ack, .cancel, .bye, .options, .info, .update, .register]
+    static let allowed: [SIPMethod] = [.invite, .ack, .cancel, .bye, .options, .info, .update, .register, .notify]
 
     let environment: CallEnvironment
     let timers: TransactionTimerValues

@@ -52,6 +52,7 @@ final class InboundCall: DialogOwner {
     private var answerWaiters: [(Bool) -> Void] = []
     /// The transfer in progress, if any.
     private var transfer: BridgedTransfer?
+    private var blindTransfer: BlindTransfer?
     /// Our To tag: the same in a 180 and the 200 (one dialog, RFC 3261 §12.1.1).
     private let localTag: String
     private let logger: Logger
@@ -266,6 +267,13 @@ final class InboundCall: DialogOwner {
             response = refresh(request)
         case .info:
             response = info(request)
+        case .notify where blindTransfer != nil:
+            // The progress of our REFER (RFC 3515 §2.4.4); it answers the NOTIFY itself.
+            blindTransfer?.receivedNotify(request, transaction: id)
+            if let dialogID, let sequence = try? request.cseq().sequence {
+                router.dialogs[dialogID]?.sentResponse(SIPMessage.response(to: request, status: 200), to: method, sequence: sequence)
+            }
+            return
         case .options:
             response = server.optionsResponse(to: request, allowing: CallRouter.allowed)
         default:
@@ -374,6 +382,8 @@ final class InboundCall: DialogOwner {
         if sendBye { sendBYE() }
         transfer?.callerHungUp()
         transfer = nil
+        blindTransfer?.abandon()
+        blindTransfer = nil
         session.callerHungUp()
         resolveAnswerWaiters(false)
         router.forget(self, dialog: dialogID)
@@ -392,7 +402,8 @@ final class InboundCall: DialogOwner {
     /// at once for busy, no answer or failure (the caller stays with the flow), and when the
     /// bridged call ends for `answered`.
     func startTransfer(_ request: TransferRequest, completion: @escaping (TransferResult) -> Void) {
-        guard state == .confirmed, transfer == nil else { return completion(.failed) }
+        guard state == .confirmed, transfer == nil, blindTransfer == nil else { return completion(.failed) }
+        if request.mode == .blind { return startBlindTransfer(request, completion: completion) }
         let transfer = BridgedTransfer(call: self, request: request, router: router, server: server) { [weak self] result in
             self?.transfer = nil
             completion(result)
@@ -400,11 +411,35 @@ final class InboundCall: DialogOwner {
             if result == .answered { self?.hangUpFromOurSide() }
         }
         self.transfer = transfer
+        let bound = NIOLoopBound(transfer, eventLoop: server.eventLoop)
+        resolveTargets(request.endpoints) { bound.value.start(targets: $0) }
+    }
+
+    /// A blind transfer: REFER the caller to the first reachable target (RFC 3515); on
+    /// success our leg ends with a BYE (RFC 5589 §6).
+    private func startBlindTransfer(_ request: TransferRequest, completion: @escaping (TransferResult) -> Void) {
+        guard let dialogID else { return completion(.failed) }
+        let transfer = BlindTransfer(dialogID: dialogID, addressing: addressing, peer: peer, router: router, server: server,
+                                     logger: logger) { [weak self] result in
+            self?.blindTransfer = nil
+            completion(result)
+            if result == .answered { self?.hangUpFromOurSide() }
+        }
+        blindTransfer = transfer
+        let bound = NIOLoopBound(transfer, eventLoop: server.eventLoop)
+        resolveTargets(request.endpoints) { targets in
+            guard let first = targets.first else { return bound.value.abandon() }
+            bound.value.start(target: first.requestURI)
+        }
+    }
+
+    /// The SIP targets of transfer endpoints: a person's live registrations (from the
+    /// location service), `sip:` URIs as they are; outside numbers need a trunk (none yet).
+    private func resolveTargets(_ endpoints: [TransferEndpoint], then body: @escaping ([OutboundTarget]) -> Void) {
         let store = router.registrations?.store
         let loop = server.eventLoop
-        let bound = NIOLoopBound(transfer, eventLoop: loop)
-        let endpoints = request.endpoints
         let logger = self.logger
+        let handler = NIOLoopBound(body, eventLoop: loop)
         Task {
             var bindings: [String: [LocationBinding]] = [:]
             for case .registered(let user) in endpoints {
@@ -425,7 +460,7 @@ final class InboundCall: DialogOwner {
                         }
                     }
                 }
-                bound.value.start(targets: targets)
+                handler.value(targets)
             }
         }
     }
