@@ -50,6 +50,39 @@ struct LiveTransferTests {
         #expect(try await transfer(phoneScenario: "uas_answer_wait", callerScenario: "call_transfer_caller_bye") == .answered)
     }
 
+    @Test("alice REFERs the caller to bob (302) while bridged: bob's phone rings, answers, and the caller is bridged to him")
+    func referFromTheCallee() async throws {
+        try await withCallServer { server, port in
+            let results = NIOLockedValueBox<[TransferResult]>([])
+            try await server.onLoop {
+                server.router.traceObserver = { event in
+                    if case .transfer(_, _, _, let result) = event.kind { results.withLockedValue { $0.append(result) } }
+                }
+            }
+            let alicePort = try SocketClient().port
+            let bobPort = try SocketClient().port
+            let store = try #require(server.router.registrations?.store)
+            for (user, phonePort) in [("alice", alicePort), ("bob", bobPort)] {
+                let now = RegistrationService.wallClock()
+                let binding = LocationBinding(aor: AddressOfRecord(user: user, domain: "switchboard.test"),
+                                              contact: try URI("sip:\(user)@127.0.0.1:\(phonePort)"), expiresAt: now + .seconds(3600),
+                                              callID: user, cseq: 1, updatedAt: now,
+                                              source: TransportFlow(transport: .udp, host: "127.0.0.1", port: phonePort))
+                try await store.update(binding.aor) { $0 = [binding] }
+            }
+            async let alice = runSIPp(scenario: "uas_answer_refer", serverPort: port, transport: "u1", calls: 1, localPort: alicePort)
+            async let bob = runSIPp(scenario: "uas_answer_bye", serverPort: port, transport: "u1", calls: 1, localPort: bobPort)
+            let (callerStatus, callerOutput) = try await runSIPp(scenario: "call_transfer", serverPort: port, transport: "u1", calls: 1, service: "210")
+            let (aliceStatus, aliceOutput) = try await alice
+            let (bobStatus, bobOutput) = try await bob
+            #expect(callerStatus == 0, "caller sipp failed:\n\(callerOutput)")
+            #expect(aliceStatus == 0, "alice's sipp failed:\n\(aliceOutput)")
+            #expect(bobStatus == 0, "bob's sipp failed:\n\(bobOutput)")
+            #expect(try await server.eventually { server.router.activeCalls == 0 && server.router.bridgedLegs == 0 })
+            #expect(results.withLockedValue { $0 } == [.answered])
+        }
+    }
+
     @Test("The phone is busy (486): the caller stays with the flow, which goes on (on-busy)")
     func busy() async throws {
         #expect(try await transfer(phoneScenario: "uas_busy") == .busy)

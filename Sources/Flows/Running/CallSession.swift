@@ -115,6 +115,16 @@ public struct TransferRequest: Sendable, Equatable {
     /// Played to the callee on answer before the caller is connected.
     public var whisper: [String]
     public var language: String
+
+    public init(destination: String, endpoints: [TransferEndpoint], ringTimeout: Duration, mode: TransferStep.Mode,
+                whisper: [String] = [], language: String = "en") {
+        self.destination = destination
+        self.endpoints = endpoints
+        self.ringTimeout = ringTimeout
+        self.mode = mode
+        self.whisper = whisper
+        self.language = language
+    }
 }
 
 /// How a transfer attempt ended. After `.answered` the call is the callee's; the flow ends.

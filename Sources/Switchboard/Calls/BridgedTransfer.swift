@@ -17,7 +17,9 @@ import SIPTransport
 /// Confined to the SIP server's event loop.
 final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
     enum State: Equatable {
-        case opening, ringing, bridged, ended
+        /// `handedOver`: the callee REFERred the caller on and the new leg took over the
+        /// caller; this leg only waits for the callee's BYE.
+        case opening, ringing, bridged, handedOver, ended
     }
 
     private(set) var state = State.opening
@@ -31,8 +33,12 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
     private var dialogID: DialogID?
     private var destinations: [Int: OutboundTarget] = [:]
     private var timer: Scheduled<Void>?
-    private var completion: ((TransferResult) -> Void)?
-    private var result: TransferResult = .failed
+    fileprivate(set) var completion: ((TransferResult) -> Void)?
+    /// Called on answer, before the media bridge is made (a REFER hand-over closes the
+    /// previous leg's media first).
+    var onAnswered: (() -> Void)?
+    /// A REFER from the callee being carried out (RFC 3515 as recipient).
+    private var referral: (subscription: ReferSubscription, transfer: BridgedTransfer)?
     private let logger: Logger
 
     init(call: InboundCall, request: TransferRequest, router: CallRouter, server: SIPServer,
@@ -91,6 +97,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
     // MARK: Events from the router
 
     func received(response: SIPMessage) {
+        if (try? response.cseq())?.method == .notify { return referNotifyAnswered(response) }
         guard var group else { return }
         let actions = group.receive(response, now: router.now())
         self.group = group
@@ -110,6 +117,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
         case .bye?:
             server.respond(SIPMessage.response(to: request, status: 200, reason: "OK"), to: transaction)
             logger.info("transfer target hung up")
+            if state == .handedOver { return retire() }
             endBridge()
         case .invite?, .update?:
             // A re-INVITE from the callee (hold, new address): answer it on our B port.
@@ -124,6 +132,8 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
             server.respond(response, to: transaction)
         case .options?, .info?:
             server.respond(SIPMessage.response(to: request, status: 200, reason: "OK"), to: transaction)
+        case .refer?:
+            return receivedRefer(request, transaction: transaction)
         default:
             server.respond(SIPMessage.response(to: request, status: 405, reason: "Method Not Allowed"), to: transaction)
         }
@@ -136,6 +146,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
 
     /// The caller hung up: CANCEL what rings, or BYE the bridged callee.
     func callerHungUp() {
+        referral?.transfer.callerHungUp()
         switch state {
         case .opening:
             finish(.failed)
@@ -148,6 +159,9 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
         case .bridged:
             sendBye()
             endBridge()
+        case .handedOver:
+            sendBye()
+            retire()
         case .ended:
             break
         }
@@ -187,6 +201,8 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
             router.dialogs.insert(dialog)
             router.register(self, dialog: dialog.id)
             state = .bridged
+            onAnswered?()
+            onAnswered = nil
             startBridge(stream)
             logger.info("transfer answered; bridged")
         case .busy: finish(.busy)
@@ -221,6 +237,98 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
             guard let channel = media.channel(id) else { return }
             channel.remoteAddress = try? SocketAddress(ipAddress: stream.remoteAddress, port: Int(stream.remotePort))
         }
+    }
+
+    // MARK: REFER from the callee (RFC 3515 as recipient)
+
+    /// The callee moves the caller on (a staff phone's transfer button): the target must be
+    /// one the directory allows (a person's or department's extension or user name, or an
+    /// allowed outbound URI), else `403`. We accept (`202`), report `100 Trying`, and ring
+    /// the target for the caller while the caller stays bridged to the callee. On answer
+    /// the caller is bridged to the new leg and the callee is told `200 OK` (it then hangs
+    /// up); on failure the callee is told the final status and keeps the caller.
+    private func receivedRefer(_ request: SIPMessage, transaction: ServerTransactionID) {
+        func refuse(_ response: SIPMessage) {
+            server.respond(response, to: transaction)
+        }
+        guard state == .bridged, referral == nil, let dialogID else {
+            return refuse(SIPMessage.response(to: request, status: 491, reason: "Request Pending"))
+        }
+        let refer: ReferRequest
+        do { refer = try ReferRequest(request) } catch { return refuse(error.response(to: request)) }
+        guard let endpoints = router.endpoints(forReferTarget: refer.target) else {
+            logger.notice("REFER to \(refer.target) refused: not a destination the directory allows")
+            return refuse(SIPMessage.response(to: request, status: 403, reason: "Forbidden"))
+        }
+        var subscription = ReferSubscription(refer: refer, now: router.now())
+        let contact = try? URI("sip:switchboard@\(call.addressing.uriHost):\(call.addressing.port)")
+        server.respond(subscription.acceptance(of: request, contact: contact.map { NameAddress(uri: $0) }), to: transaction)
+        if let sequence = try? request.cseq().sequence {
+            router.dialogs[dialogID]?.sentResponse(SIPMessage.response(to: request, status: 202), to: .refer, sequence: sequence)
+        }
+        let next = BridgedTransfer(call: call, request: TransferRequest(destination: "refer:\(refer.target)", endpoints: endpoints,
+                                                                        ringTimeout: .seconds(30), mode: .bridged, whisper: [],
+                                                                        language: "en"),
+                                   router: router, server: server) { [weak self] result in self?.referralFailed(result) }
+        next.onAnswered = { [weak self, weak next] in
+            guard let self, let next else { return }
+            self.handOver(to: next)
+        }
+        referral = (subscription, next)
+        notify { subscription.start(in: &$0, now: $1, newVia: $2) }
+        call.resolveTargets(endpoints) { next.start(targets: $0) }
+    }
+
+    /// The referred leg answered: the callee's media goes, the caller's bridge moves to the
+    /// new leg, the flow's wait now ends with the new leg, and the callee hears `200 OK`.
+    private func handOver(to next: BridgedTransfer) {
+        state = .handedOver
+        let media = router.environment.media
+        let id = channelID
+        media.eventLoop.execute { media.close(channelID: id) }
+        next.completion = completion
+        completion = nil
+        call.adopt(next)
+        reportReferral(SipFragStatus(200, reason: "OK"))
+    }
+
+    /// The referred leg did not answer: the callee keeps the caller and hears why.
+    private func referralFailed(_ result: TransferResult) {
+        guard state == .bridged else { return }
+        let status: SipFragStatus = switch result {
+        case .busy: SipFragStatus(486, reason: "Busy Here")
+        case .noAnswer: SipFragStatus(480, reason: "Temporarily Unavailable")
+        case .answered, .failed: SipFragStatus(503, reason: "Service Unavailable")
+        }
+        reportReferral(status)
+    }
+
+    private func reportReferral(_ status: SipFragStatus) {
+        notify { [self] dialog, now, via in referral?.subscription.report(status, in: &dialog, now: now, newVia: via) ?? [] }
+        if state == .bridged { referral = nil }
+    }
+
+    private func referNotifyAnswered(_ response: SIPMessage) {
+        notify { [self] dialog, now, via in referral?.subscription.receiveNotifyResponse(response, in: &dialog, now: now, newVia: via) ?? [] }
+    }
+
+    /// Runs a step of the REFER subscription on our dialog and sends its NOTIFYs.
+    private func notify(_ step: (inout Dialog, SIPInstant, () -> Via) -> [ReferSubscriptionAction]) {
+        guard let dialogID, var dialog = router.dialogs[dialogID] else { return }
+        let addressing = call.addressing
+        let server = self.server
+        let actions = step(&dialog, router.now()) { addressing.via(branch: server.newBranch()) }
+        router.dialogs[dialogID] = dialog
+        for case .sendNotify(let request) in actions {
+            let id = server.sendRequest(request.message, to: destination(request, leg: nil))
+            router.track(id, leg: -1, method: .notify, for: self)
+        }
+    }
+
+    /// After a hand-over the callee hung up: forget its dialog, nothing else.
+    private func retire() {
+        state = .ended
+        if let dialogID { router.forget(self, dialog: dialogID) }
     }
 
     /// Dead media on the callee's leg ends the bridge (sent from the media loop).

@@ -15,7 +15,7 @@ import SIPTransport
 /// Confined to the SIP server's event loop.
 public final class CallRouter: TransactionUser {
     /// The methods the call layer takes (Allow, RFC 3261 §20.5).
-    static let allowed: [SIPMethod] = [.invite, .ack, .cancel, .bye, .options, .info, .update, .register, .notify]
+    static let allowed: [SIPMethod] = [.invite, .ack, .cancel, .bye, .options, .info, .update, .register, .notify, .refer]
 
     let environment: CallEnvironment
     let timers: TransactionTimerValues
@@ -199,6 +199,24 @@ public final class CallRouter: TransactionUser {
     /// An owner whose group has settled lets go.
     func settled(_ owner: any OutboundLegOwner) {
         settling[ObjectIdentifier(owner)] = nil
+    }
+
+    /// The endpoints a REFER's target names, if the directory allows it: a person's or
+    /// department's extension or SIP user name (their registered phones), or a URI the
+    /// outbound patterns allow. Nil: refuse the REFER (no free calls through a staff phone).
+    func endpoints(forReferTarget target: URI) -> [TransferEndpoint]? {
+        let directory = environment.flows.directory
+        if let user = target.sipURI?.user {
+            if let person = directory.people.first(where: { $0.extensionNumber?.value == user || $0.sip?.username == user }) {
+                return [.registered(user: person.sip?.username ?? person.id)]
+            }
+            if let department = directory.departments.first(where: { $0.extensionNumber?.value == user }) {
+                let members = department.members.compactMap { member in directory.people.first { $0.id == member.value } }
+                return members.map { .registered(user: $0.sip?.username ?? $0.id) }
+            }
+        }
+        let text = target.description
+        return directory.allowsOutbound(text) ? [.external(text)] : nil
     }
 
     /// Allow and Supported, for a 2xx that creates or refreshes a dialog (RFC 3261 §13.3.1.4

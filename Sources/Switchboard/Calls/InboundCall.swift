@@ -415,6 +415,11 @@ final class InboundCall: DialogOwner {
         resolveTargets(request.endpoints) { bound.value.start(targets: $0) }
     }
 
+    /// A transfer the callee REFERred on took over the caller (see `BridgedTransfer`).
+    func adopt(_ transfer: BridgedTransfer) {
+        self.transfer = transfer
+    }
+
     /// A blind transfer: REFER the caller to the first reachable target (RFC 3515); on
     /// success our leg ends with a BYE (RFC 5589 §6).
     private func startBlindTransfer(_ request: TransferRequest, completion: @escaping (TransferResult) -> Void) {
@@ -435,7 +440,7 @@ final class InboundCall: DialogOwner {
 
     /// The SIP targets of transfer endpoints: a person's live registrations (from the
     /// location service), `sip:` URIs as they are; outside numbers need a trunk (none yet).
-    private func resolveTargets(_ endpoints: [TransferEndpoint], then body: @escaping ([OutboundTarget]) -> Void) {
+    func resolveTargets(_ endpoints: [TransferEndpoint], then body: @escaping ([OutboundTarget]) -> Void) {
         let store = router.registrations?.store
         let loop = server.eventLoop
         let logger = self.logger
