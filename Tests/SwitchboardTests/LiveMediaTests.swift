@@ -63,12 +63,12 @@ struct LiveMediaTests {
         }
     }
 
-    static func invite(sipPort: Int, rtpPort: Int, serverPort: Int) -> String {
+    static func invite(sipPort: Int, rtpPort: Int, serverPort: Int, number: String = "200") -> String {
         let sdp = "v=0\r\no=test 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +
             "m=audio \(rtpPort) RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n"
-        return "INVITE sip:200@127.0.0.1:\(serverPort) SIP/2.0\r\n" +
+        return "INVITE sip:\(number)@127.0.0.1:\(serverPort) SIP/2.0\r\n" +
             "Via: SIP/2.0/UDP 127.0.0.1:\(sipPort);branch=z9hG4bKmedia1;rport\r\n" +
-            "Max-Forwards: 70\r\nTo: <sip:200@127.0.0.1>\r\nFrom: <sip:caller@127.0.0.1>;tag=caller1\r\n" +
+            "Max-Forwards: 70\r\nTo: <sip:\(number)@127.0.0.1>\r\nFrom: <sip:caller@127.0.0.1>;tag=caller1\r\n" +
             "Call-ID: media-test-call\r\nCSeq: 1 INVITE\r\nContact: <sip:caller@127.0.0.1:\(sipPort)>\r\n" +
             "Content-Type: application/sdp\r\nContent-Length: \(sdp.utf8.count)\r\n\r\n" + sdp
     }

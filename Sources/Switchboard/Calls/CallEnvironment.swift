@@ -1,3 +1,4 @@
+import Foundation
 import Flows
 import Media
 import NIOConcurrencyHelpers
@@ -16,9 +17,13 @@ final class CallEnvironment: Sendable {
     let voicemail: (any VoicemailStore)?
     /// Counters for `/healthz` and `/metrics`.
     let status: SwitchboardStatus
+    /// The time flows see (schedules): the wall clock, or a shifted one in tests.
+    let clock: @Sendable () -> Date
 
     init(system: FlowSystem, prompts: PromptLibrary, media: MediaEngine, policy: CallPolicy,
-         voicemail: (any VoicemailStore)? = nil, status: SwitchboardStatus = SwitchboardStatus()) {
+         voicemail: (any VoicemailStore)? = nil, status: SwitchboardStatus = SwitchboardStatus(),
+         clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.clock = clock
         self.system = NIOLockedValueBox(system)
         self.prompts = prompts
         self.media = media

@@ -43,7 +43,7 @@ public final class CallLayer: Sendable {
     public static func start(flows: String, prompts: String, policy: CallPolicy = CallPolicy(),
                              rtpPorts: ClosedRange<Int> = 10000...20000, locations: any LocationStore = InMemoryLocationStore(),
                              voicemail: (any VoicemailStore)? = nil, status: SwitchboardStatus = SwitchboardStatus(),
-                             logger: Logger) async throws -> CallLayer {
+                             clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger) async throws -> CallLayer {
         let system = try checkedFlows(flows, prompts: prompts)
         let library: PromptLibrary
         do { library = try PromptLibrary(directory: prompts) } catch {
@@ -56,7 +56,7 @@ public final class CallLayer: Sendable {
             throw error
         }
         let environment = CallEnvironment(system: system, prompts: library, media: media, policy: policy,
-                                          voicemail: voicemail, status: status)
+                                          voicemail: voicemail, status: status, clock: clock)
         return CallLayer(environment: environment, locations: locations, mediaGroup: group, flowsDirectory: flows,
                          promptsDirectory: prompts, logger: logger)
     }

@@ -131,7 +131,7 @@ public final class CallRouter: TransactionUser {
         let channelID = media.reserveChannelID()
         let handle = CallHandle(eventLoop: server.eventLoop)
         let session = LiveCallSession(info: Self.callInfo(of: invite), media: media, prompts: environment.prompts,
-                                      channelID: channelID, signalling: handle)
+                                      channelID: channelID, signalling: handle, clock: environment.clock)
         let call = InboundCall(invite: invite, transaction: transaction, peer: peer, flow: flow, system: system,
                                session: session, router: self, server: server)
         handle.call = call

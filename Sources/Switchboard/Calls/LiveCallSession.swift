@@ -19,6 +19,8 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
     let channelID: Int
     /// The signalling side: BYE the caller, ring transfer targets.
     private let signalling: CallHandle
+    /// The time flows see.
+    private let clock: @Sendable () -> Date
 
     // Media-loop state.
     private var channel: MediaChannel?
@@ -34,7 +36,9 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
         case collect(CheckedContinuation<DigitResult, any Error>, DigitCollector, timeout: Scheduled<Void>?)
     }
 
-    init(info: CallInfo, media: MediaEngine, prompts: PromptLibrary, channelID: Int, signalling: CallHandle) {
+    init(info: CallInfo, media: MediaEngine, prompts: PromptLibrary, channelID: Int, signalling: CallHandle,
+         clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.clock = clock
         self.info = info
         self.media = media
         self.prompts = prompts
@@ -81,7 +85,7 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
 
     // MARK: CallSession
 
-    func now() async -> Date { Date() }
+    func now() async -> Date { clock() }
 
     /// Answers the call before the first step that needs the caller's audio; throws
     /// `callerHungUp` when the call ended instead.
