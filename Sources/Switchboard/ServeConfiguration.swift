@@ -1,6 +1,8 @@
 import Foundation
 import Flows
 import Logging
+import SIPCore
+import SIPMessage
 import SIPTransport
 import Yams
 
@@ -48,7 +50,7 @@ public struct ServeConfiguration: Equatable, Sendable {
         public let description: String
     }
 
-    static let knownKeys = ["sip", "http", "flows", "prompts", "data", "log-level", "tls-certificate", "tls-key", "force-rport", "rtp-ports", "max-calls"]
+    static let knownKeys = ["sip", "http", "flows", "prompts", "data", "log-level", "tls-certificate", "tls-key", "force-rport", "rtp-ports", "max-calls", "trunk"]
 
     /// Reads a config file's text; `file` names it in messages (`file:line:col: message`).
     public init(yaml text: String, file: String) throws(Problem) {
@@ -96,6 +98,8 @@ public struct ServeConfiguration: Equatable, Sendable {
                     throw Problem(description: "\(Self.position(file, value)): max-calls: expected a positive number")
                 }
                 callPolicy.maximumCalls = limit
+            case "trunk":
+                callPolicy.trunk = try Self.trunk(value, file)
             case "log-level":
                 let text = try Self.string(value, key, file)
                 guard let level = Logger.Level(rawValue: text) else {
@@ -107,6 +111,28 @@ public struct ServeConfiguration: Equatable, Sendable {
                 throw Problem(description: "\(at): unknown setting '\(key)'\(hint)")
             }
         }
+    }
+
+    /// `trunk: { proxy: "sip:198.51.100.7:5060", domain: carrier.example, username: …,
+    /// password: … }` (domain defaults to the proxy's host).
+    static func trunk(_ node: Node, _ file: String) throws(Problem) -> Trunk {
+        guard let mapping = node.mapping else { throw Problem(description: "\(position(file, node)): trunk: expected a mapping") }
+        var fields: [String: String] = [:]
+        for (key, value) in mapping {
+            let name = key.string ?? ""
+            guard ["proxy", "domain", "username", "password", "realm"].contains(name) else {
+                throw Problem(description: "\(position(file, key)): trunk: unknown setting '\(name)' (proxy, domain, username, password, realm)")
+            }
+            fields[name] = try string(value, "trunk." + name, file)
+        }
+        guard let proxyText = fields["proxy"], let proxy = try? URI(proxyText), let host = proxy.sipURI?.host else {
+            throw Problem(description: "\(position(file, node)): trunk: 'proxy' must be a sip: URI")
+        }
+        var credentials: [DigestCredential] = []
+        if let username = fields["username"], let password = fields["password"] {
+            credentials.append(.password(password, username: username, realm: fields["realm"]))
+        }
+        return Trunk(proxy: proxy, domain: fields["domain"] ?? host, credentials: credentials)
     }
 
     /// `LOW-HIGH` with 1024 ≤ LOW < HIGH ≤ 65535 and room for an RTP/RTCP pair.

@@ -35,12 +35,15 @@ struct LiveMediaTests {
 
             // The menu's beep: PCMU packets with consecutive sequence numbers, not silence.
             var packets: [[UInt8]] = []
-            while packets.count < 20, let packet = rtp.receive() { packets.append(packet) }
-            #expect(packets.count == 20)
+            let isAudible: ([UInt8]) -> Bool = { $0.dropFirst(12).contains { $0 != 0xFF && $0 != 0x7F } }
+            while packets.count < 250, packets.count < 20 || packets.filter(isAudible).count < 5, let packet = rtp.receive() {
+                packets.append(packet)
+            }
+            #expect(packets.count >= 20)
             #expect(packets.allSatisfy { $0.count == 12 + 160 && $0[0] >> 6 == 2 && $0[1] & 0x7F == 0 })
             let sequences = packets.map { UInt16($0[2]) << 8 | UInt16($0[3]) }
             #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $1 == $0 &+ 1 })
-            #expect(packets.contains { $0.dropFirst(12).contains { $0 != 0xFF && $0 != 0x7F } }, "only silence arrived")
+            #expect(packets.contains(where: isAudible), "only silence arrived")
 
             // Key 1 (RFC 4733 §2.3): three updates of one event, the last sent three times with the end bit.
             let timestamp: UInt32 = 8_000

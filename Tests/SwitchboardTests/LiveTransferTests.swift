@@ -83,6 +83,28 @@ struct LiveTransferTests {
         }
     }
 
+    @Test("An outside number goes out through the trunk, whose 401 is answered with the configured credentials")
+    func outsideNumberThroughTrunk() async throws {
+        let trunkPort = try SocketClient().port
+        var policy = CallPolicy()
+        policy.trunk = Trunk(proxy: try URI("sip:127.0.0.1:\(trunkPort)"), domain: "carrier.test",
+                             credentials: [.password("trunk-secret", username: "switchboard-trunk")])
+        try await withCallServer(policy: policy) { server, port in
+            let results = NIOLockedValueBox<[TransferResult]>([])
+            try await server.onLoop {
+                server.router.traceObserver = { event in
+                    if case .transfer(_, _, _, let result) = event.kind { results.withLockedValue { $0.append(result) } }
+                }
+            }
+            async let trunk = runSIPp(scenario: "uas_trunk", serverPort: port, transport: "u1", calls: 1, localPort: trunkPort)
+            let (callerStatus, callerOutput) = try await runSIPp(scenario: "call_transfer", serverPort: port, transport: "u1", calls: 1, service: "240")
+            let (trunkStatus, trunkOutput) = try await trunk
+            #expect(callerStatus == 0, "caller sipp failed:\n\(callerOutput)")
+            #expect(trunkStatus == 0, "trunk sipp failed:\n\(trunkOutput)")
+            #expect(results.withLockedValue { $0 } == [.answered])
+        }
+    }
+
     @Test("The phone is busy (486): the caller stays with the flow, which goes on (on-busy)")
     func busy() async throws {
         #expect(try await transfer(phoneScenario: "uas_busy") == .busy)

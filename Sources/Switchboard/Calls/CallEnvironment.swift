@@ -4,6 +4,7 @@ import Media
 import NIOConcurrencyHelpers
 import SDP
 import SIPCore
+import SIPMessage
 import Voicemail
 
 /// What every call needs and the server shares: the flows (replaced on reload; a call keeps
@@ -53,6 +54,8 @@ public struct CallPolicy: Sendable, Equatable {
     /// Where the web directory is served (`--http`), for the `web-directory` step's
     /// `Call-Info`; nil: the step is declined.
     public var webDirectory: WebDirectoryAddress?
+    /// Where outside numbers go (nil: transfers to numbers fail).
+    public var trunk: Trunk?
 
     public init() {}
 }
@@ -66,5 +69,27 @@ public struct WebDirectoryAddress: Sendable, Equatable {
     public init(host: String?, port: Int) {
         self.host = host
         self.port = port
+    }
+}
+
+/// An outbound proxy for outside numbers (a carrier's SIP trunk): a number `N` becomes
+/// `sip:N@domain`, sent through `proxy` (a loose route), with digest credentials answering
+/// the trunk's `401`/`407` (RFC 3261 §22.2).
+public struct Trunk: Sendable, Equatable {
+    public var proxy: URI
+    public var domain: String
+    public var credentials: [DigestCredential]
+
+    public init(proxy: URI, domain: String, credentials: [DigestCredential]) {
+        self.proxy = proxy
+        self.domain = domain
+        self.credentials = credentials
+    }
+
+    /// The target for an outside number (digits, with or without a leading `+`).
+    func target(forNumber number: String) -> OutboundTarget? {
+        let digits = number.filter { $0.isNumber || $0 == "+" }
+        guard !digits.isEmpty, digits == number, let uri = try? URI("sip:\(digits)@\(domain)") else { return nil }
+        return .trunk(uri, proxy: proxy, credentials: credentials)
     }
 }

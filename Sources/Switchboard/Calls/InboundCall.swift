@@ -44,8 +44,9 @@ final class InboundCall: DialogOwner {
     private var sessionTimer: SessionTimer?
     private var timer: Scheduled<Void>?
     private var flowTask: Task<Void, Never>?
-    /// Our SDP for the 200, ready once media is.
+    /// Our SDP for the 200, ready once media is, and the stream it agrees on.
     private var answerBody: [UInt8]?
+    private var answeredStream: NegotiatedStream?
     /// `ring-before-answer` is still running.
     private var ringing = false
     /// The flow's media steps waiting for the answer.
@@ -94,7 +95,7 @@ final class InboundCall: DialogOwner {
             switch negotiator.answer(invite.body) {
             case .success(let answer):
                 answerBody = answer.sdp
-                session.startMedia(answer.stream)
+                answeredStream = answer.stream
             case .failure(.notAcceptable):
                 return reject(488, "Not Acceptable Here", warning: "304 switchboard \"no common audio codec\"")
             case .failure(.malformed(let reason)):
@@ -164,6 +165,8 @@ final class InboundCall: DialogOwner {
         router.register(self, dialog: dialog.id)
         answer = response
         state = .answered
+        // Media flows from the answer on (no early media without a 183).
+        if let answeredStream { session.startMedia(answeredStream) }
         server.respond(response, to: transaction)
         router.dialogs[dialog.id]?.sentResponse(response, to: .invite, sequence: (try? invite.cseq().sequence) ?? 0)
         retransmitter.start(now: router.now())
@@ -439,9 +442,10 @@ final class InboundCall: DialogOwner {
     }
 
     /// The SIP targets of transfer endpoints: a person's live registrations (from the
-    /// location service), `sip:` URIs as they are; outside numbers need a trunk (none yet).
+    /// location service), `sip:` URIs as they are, outside numbers through the trunk.
     func resolveTargets(_ endpoints: [TransferEndpoint], then body: @escaping ([OutboundTarget]) -> Void) {
         let store = router.registrations?.store
+        let trunk = router.environment.policy.trunk
         let loop = server.eventLoop
         let logger = self.logger
         let handler = NIOLoopBound(body, eventLoop: loop)
@@ -460,6 +464,8 @@ final class InboundCall: DialogOwner {
                     case .external(let text):
                         if let uri = try? URI(text), uri.sipURI != nil {
                             targets.append(.uri(uri))
+                        } else if let target = trunk?.target(forNumber: text) {
+                            targets.append(target)
                         } else {
                             logger.notice("transfer to \(text): outside numbers need a trunk, and none is configured")
                         }
