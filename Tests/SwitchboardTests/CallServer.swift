@@ -1,4 +1,9 @@
+import Flows
 import Foundation
+import NIOConcurrencyHelpers
+import SIPCore
+import SIPMessage
+import SIPTransaction
 import Logging
 import NIOCore
 import NIOPosix
@@ -42,6 +47,28 @@ final class CallServer: @unchecked Sendable {
     /// Reads router state on the SIP loop.
     func onLoop<T: Sendable>(_ body: @escaping @Sendable () -> T) async throws -> T {
         try await group.next().submit(body).get()
+    }
+
+    /// Binds `user`'s phone at a loopback UDP port in the location service, as a REGISTER would.
+    func bind(user: String, domain: String = "switchboard.test", port phonePort: Int) async throws {
+        guard let store = router.registrations?.store else { return }
+        let now = RegistrationService.wallClock()
+        let binding = LocationBinding(aor: AddressOfRecord(user: user, domain: domain),
+                                      contact: try URI("sip:\(user)@127.0.0.1:\(phonePort)"), expiresAt: now + .seconds(3600),
+                                      callID: user, cseq: 1, updatedAt: now,
+                                      source: TransportFlow(transport: .udp, host: "127.0.0.1", port: phonePort))
+        try await store.update(binding.aor) { $0 = [binding] }
+    }
+
+    /// Records the result of every transfer the flows attempt, in order.
+    func recordTransfers() async throws -> NIOLockedValueBox<[TransferResult]> {
+        let results = NIOLockedValueBox<[TransferResult]>([])
+        try await onLoop {
+            self.router.traceObserver = { event in
+                if case .transfer(_, _, _, let result) = event.kind { results.withLockedValue { $0.append(result) } }
+            }
+        }
+        return results
     }
 
     /// Polls `condition` on the SIP loop every 10 ms for up to `seconds`; true once it holds.

@@ -39,13 +39,7 @@ struct ExampleFlowsLiveTests {
                 }
             }
             let phonePort = try SocketClient().port
-            let store = try #require(server.router.registrations?.store)
-            let now = RegistrationService.wallClock()
-            let binding = LocationBinding(aor: AddressOfRecord(user: "alice", domain: "example.com"),
-                                          contact: try URI("sip:alice@127.0.0.1:\(phonePort)"), expiresAt: now + .seconds(3600),
-                                          callID: "phone", cseq: 1, updatedAt: now,
-                                          source: TransportFlow(transport: .udp, host: "127.0.0.1", port: phonePort))
-            try await store.update(binding.aor) { $0 = [binding] }
+            try await server.bind(user: "alice", domain: "example.com", port: phonePort)
             async let phone = runSIPp(scenario: phoneScenario, serverPort: port, transport: "u1", calls: 1, localPort: phonePort)
             try await offloaded {
                 try Self.caller(port: port, menuReached: { steps.withLockedValue { $0.contains("menu") } },

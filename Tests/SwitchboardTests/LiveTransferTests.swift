@@ -15,20 +15,9 @@ struct LiveTransferTests {
     /// Runs the caller and alice's phone (`phoneScenario`) and returns the flow's transfer result.
     func transfer(phoneScenario: String, callerScenario: String = "call_transfer") async throws -> TransferResult? {
         try await withCallServer { server, port in
-            let results = NIOLockedValueBox<[TransferResult]>([])
-            try await server.onLoop {
-                server.router.traceObserver = { event in
-                    if case .transfer(_, _, _, let result) = event.kind { results.withLockedValue { $0.append(result) } }
-                }
-            }
+            let results = try await server.recordTransfers()
             let phonePort = try SocketClient().port
-            let store = try #require(server.router.registrations?.store)
-            let now = RegistrationService.wallClock()
-            let binding = LocationBinding(aor: AddressOfRecord(user: "alice", domain: "switchboard.test"),
-                                          contact: try URI("sip:alice@127.0.0.1:\(phonePort)"), expiresAt: now + .seconds(3600),
-                                          callID: "phone", cseq: 1, updatedAt: now,
-                                          source: TransportFlow(transport: .udp, host: "127.0.0.1", port: phonePort))
-            try await store.update(binding.aor) { $0 = [binding] }
+            try await server.bind(user: "alice", port: phonePort)
 
             async let phone = runSIPp(scenario: phoneScenario, serverPort: port, transport: "u1", calls: 1, localPort: phonePort)
             let (callerStatus, callerOutput) = try await runSIPp(scenario: callerScenario, serverPort: port, transport: "u1", calls: 1, service: "210")
@@ -53,23 +42,11 @@ struct LiveTransferTests {
     @Test("alice REFERs the caller to bob (302) while bridged: bob's phone rings, answers, and the caller is bridged to him")
     func referFromTheCallee() async throws {
         try await withCallServer { server, port in
-            let results = NIOLockedValueBox<[TransferResult]>([])
-            try await server.onLoop {
-                server.router.traceObserver = { event in
-                    if case .transfer(_, _, _, let result) = event.kind { results.withLockedValue { $0.append(result) } }
-                }
-            }
+            let results = try await server.recordTransfers()
             let alicePort = try SocketClient().port
             let bobPort = try SocketClient().port
-            let store = try #require(server.router.registrations?.store)
-            for (user, phonePort) in [("alice", alicePort), ("bob", bobPort)] {
-                let now = RegistrationService.wallClock()
-                let binding = LocationBinding(aor: AddressOfRecord(user: user, domain: "switchboard.test"),
-                                              contact: try URI("sip:\(user)@127.0.0.1:\(phonePort)"), expiresAt: now + .seconds(3600),
-                                              callID: user, cseq: 1, updatedAt: now,
-                                              source: TransportFlow(transport: .udp, host: "127.0.0.1", port: phonePort))
-                try await store.update(binding.aor) { $0 = [binding] }
-            }
+            try await server.bind(user: "alice", port: alicePort)
+            try await server.bind(user: "bob", port: bobPort)
             async let alice = runSIPp(scenario: "uas_answer_refer", serverPort: port, transport: "u1", calls: 1, localPort: alicePort)
             async let bob = runSIPp(scenario: "uas_answer_bye", serverPort: port, transport: "u1", calls: 1, localPort: bobPort)
             let (callerStatus, callerOutput) = try await runSIPp(scenario: "call_transfer", serverPort: port, transport: "u1", calls: 1, service: "210")
@@ -90,12 +67,7 @@ struct LiveTransferTests {
         policy.trunk = Trunk(proxy: try URI("sip:127.0.0.1:\(trunkPort)"), domain: "carrier.test",
                              credentials: [.password("trunk-secret", username: "switchboard-trunk")])
         try await withCallServer(policy: policy) { server, port in
-            let results = NIOLockedValueBox<[TransferResult]>([])
-            try await server.onLoop {
-                server.router.traceObserver = { event in
-                    if case .transfer(_, _, _, let result) = event.kind { results.withLockedValue { $0.append(result) } }
-                }
-            }
+            let results = try await server.recordTransfers()
             async let trunk = runSIPp(scenario: "uas_trunk", serverPort: port, transport: "u1", calls: 1, localPort: trunkPort)
             let (callerStatus, callerOutput) = try await runSIPp(scenario: "call_transfer", serverPort: port, transport: "u1", calls: 1, service: "240")
             let (trunkStatus, trunkOutput) = try await trunk
@@ -121,12 +93,7 @@ struct LiveTransferTests {
 struct LiveBlindTransferTests {
     func blind(_ scenario: String) async throws -> TransferResult? {
         try await withCallServer { server, port in
-            let results = NIOLockedValueBox<[TransferResult]>([])
-            try await server.onLoop {
-                server.router.traceObserver = { event in
-                    if case .transfer(_, _, _, let result) = event.kind { results.withLockedValue { $0.append(result) } }
-                }
-            }
+            let results = try await server.recordTransfers()
             let (status, output) = try await runSIPp(scenario: scenario, serverPort: port, transport: "u1", calls: 1, service: "230")
             #expect(status == 0, "sipp failed:\n\(output)")
             #expect(try await server.eventually { server.router.activeCalls == 0 })
