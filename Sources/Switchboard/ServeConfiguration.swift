@@ -50,7 +50,7 @@ public struct ServeConfiguration: Equatable, Sendable {
         public let description: String
     }
 
-    static let knownKeys = ["sip", "http", "flows", "prompts", "data", "log-level", "tls-certificate", "tls-key", "force-rport", "rtp-ports", "max-calls", "trunk"]
+    static let knownKeys = ["sip", "http", "flows", "prompts", "data", "log-level", "tls-certificate", "tls-key", "force-rport", "rtp-ports", "max-calls", "trunk", "protect"]
 
     /// Reads a config file's text; `file` names it in messages (`file:line:col: message`).
     public init(yaml text: String, file: String) throws(Problem) {
@@ -98,6 +98,16 @@ public struct ServeConfiguration: Equatable, Sendable {
                     throw Problem(description: "\(Self.position(file, value)): max-calls: expected a positive number")
                 }
                 callPolicy.maximumCalls = limit
+            case "protect":
+                let items = value.sequence.map { Array($0) } ?? [value]
+                var methods: Set<String> = []
+                for item in items {
+                    guard let name = item.string?.uppercased(), ["INVITE", "SUBSCRIBE", "OPTIONS", "MESSAGE"].contains(name) else {
+                        throw Problem(description: "\(Self.position(file, item)): protect: expected methods among INVITE, SUBSCRIBE, OPTIONS, MESSAGE")
+                    }
+                    methods.insert(name)
+                }
+                callPolicy.protectedMethods = methods
             case "trunk":
                 callPolicy.trunk = try Self.trunk(value, file)
             case "log-level":

@@ -66,3 +66,19 @@ struct RegistrationLiveTests {
         }
     }
 }
+
+extension RegistrationLiveTests {
+    @Test("protect: [INVITE]: a call is challenged (401) and goes through with a directory person's credentials")
+    func protectedInvite() async throws {
+        var policy = CallPolicy()
+        policy.protectedMethods = ["INVITE"]
+        try await withCallServer(policy: policy) { server, port in
+            // SIPp's digest `uri` defaults to host:port; RFC 7616 §3.4.6 wants the Request-URI.
+            let (status, output) = try await runSIPp(scenario: "call_authenticated", serverPort: port, transport: "u1", calls: 2, service: "200",
+                                                     extraArguments: ["-au", "alice", "-ap", "secret", "-auth_uri", "200@127.0.0.1:\(port)"])
+            #expect(status == 0, "sipp failed:\n\(output)")
+            let started = try await server.onLoop { server.router.stats.started }
+            #expect(started == 2)
+        }
+    }
+}

@@ -56,6 +56,9 @@ public struct CallPolicy: Sendable, Equatable {
     public var webDirectory: WebDirectoryAddress?
     /// Where outside numbers go (nil: transfers to numbers fail).
     public var trunk: Trunk?
+    /// Methods that must carry valid digest credentials of a directory person, like
+    /// REGISTER always does (e.g. `INVITE` on a server only staff may call).
+    public var protectedMethods: Set<String> = []
 
     public init() {}
 }

@@ -92,9 +92,19 @@ public final class CallRouter: TransactionUser {
     // MARK: New requests
 
     private func outsideDialog(_ request: SIPMessage, transaction: ServerTransactionID, from peer: SIPPeer, server: SIPServer) {
+        var authenticatedUser: String?
+        if let method = request.method, method != .register, environment.policy.protectedMethods.contains(method.name) {
+            guard let identity = registrations?.authenticate(request, transaction: transaction, from: peer, server: server) else {
+                if registrations == nil {
+                    server.respond(SIPMessage.response(to: request, status: 403, reason: "Forbidden", toTag: server.makeTag()), to: transaction)
+                }
+                return
+            }
+            authenticatedUser = identity.username
+        }
         switch request.method {
         case .invite?:
-            newCall(request, transaction: transaction, from: peer, server: server)
+            newCall(request, transaction: transaction, from: peer, authenticatedUser: authenticatedUser, server: server)
         case .options?:
             server.respond(server.optionsResponse(to: request, allowing: Self.allowed), to: transaction)
         case .register? where registrations != nil:
@@ -106,7 +116,8 @@ public final class CallRouter: TransactionUser {
         }
     }
 
-    private func newCall(_ invite: SIPMessage, transaction: ServerTransactionID, from peer: SIPPeer, server: SIPServer) {
+    private func newCall(_ invite: SIPMessage, transaction: ServerTransactionID, from peer: SIPPeer, authenticatedUser: String?,
+                         server: SIPServer) {
         func refuse(_ status: Int, _ reason: String, _ headers: [(HeaderName, String)] = []) {
             var response = SIPMessage.response(to: invite, status: status, reason: reason, toTag: server.makeTag())
             for (name, value) in headers { response.headers.append(name, value) }
@@ -130,7 +141,9 @@ public final class CallRouter: TransactionUser {
         let media = environment.media
         let channelID = media.reserveChannelID()
         let handle = CallHandle(eventLoop: server.eventLoop)
-        let session = LiveCallSession(info: Self.callInfo(of: invite), media: media, prompts: environment.prompts,
+        var info = Self.callInfo(of: invite)
+        if let authenticatedUser { info.variables["authenticated-user"] = authenticatedUser }
+        let session = LiveCallSession(info: info, media: media, prompts: environment.prompts,
                                       channelID: channelID, signalling: handle, clock: environment.clock)
         let call = InboundCall(invite: invite, transaction: transaction, peer: peer, flow: flow, system: system,
                                session: session, router: self, server: server)

@@ -40,22 +40,7 @@ final class RegistrationService {
             // Nobody has SIP credentials: nothing may register (§10.3 step 5).
             return server.respond(SIPMessage.response(to: request, status: 404, reason: "Not Found", toTag: server.makeTag()), to: transaction)
         }
-        if throttle.isBlocked(peer.host, now: now) {
-            stats.throttled += 1
-            return server.respond(SIPMessage.response(to: request, status: 403, reason: "Forbidden", toTag: server.makeTag()), to: transaction)
-        }
-        var challenger = currentChallenger(realm: realm, algorithms: credentials.algorithms, now: now)
-        let verification = challenger.verify(request, store: credentials, now: now)
-        let refusal = challenger.response(for: verification, to: request, now: now, toTag: server.makeTag())
-        self.challenger = challenger
-        guard case .authorized(let identity) = verification else {
-            if case .forbidden = verification { throttle.failed(peer.host, now: now) }
-            if case .badRequest = verification { throttle.failed(peer.host, now: now) }
-            stats.refused[refusal?.statusCode ?? 0, default: 0] += 1
-            server.logger.debug("REGISTER from \(peer): \(refusal?.statusCode ?? 0) (\(verification))")
-            if let refusal { server.respond(refusal, to: transaction) }
-            return
-        }
+        guard let identity = authenticate(request, transaction: transaction, from: peer, server: server) else { return }
         let registrar = Registrar(configuration: configuration(server: server, realm: realm), users: credentials, store: store)
         let context = RegisterContext(source: server.flow(for: peer), authenticatedUser: identity.username)
         let loop = server.eventLoop
@@ -68,6 +53,38 @@ final class RegistrationService {
                 server.respond(outcome.response, to: transaction)
             }
         }
+    }
+
+    /// Checks the digest credentials of `request` against the directory's people (RFC 8760,
+    /// RFC 3261 §22.3): the identity when they are valid; otherwise the request has been
+    /// answered (`401` challenge, possibly `stale=true`; `403`; `400`) and nil comes back.
+    /// REGISTER always goes through here; other methods when `serve` marks them protected.
+    func authenticate(_ request: SIPMessage, transaction: ServerTransactionID, from peer: SIPPeer,
+                      server: SIPServer) -> DigestIdentity? {
+        let now = Self.wallClock()
+        let credentials = DirectoryCredentials(environment.flows.directory)
+        guard let realm = credentials.realm else {
+            server.respond(SIPMessage.response(to: request, status: 403, reason: "Forbidden", toTag: server.makeTag()), to: transaction)
+            return nil
+        }
+        if throttle.isBlocked(peer.host, now: now) {
+            stats.throttled += 1
+            server.respond(SIPMessage.response(to: request, status: 403, reason: "Forbidden", toTag: server.makeTag()), to: transaction)
+            return nil
+        }
+        var challenger = currentChallenger(realm: realm, algorithms: credentials.algorithms, now: now)
+        let verification = challenger.verify(request, store: credentials, now: now)
+        let refusal = challenger.response(for: verification, to: request, now: now, toTag: server.makeTag())
+        self.challenger = challenger
+        guard case .authorized(let identity) = verification else {
+            if case .forbidden = verification { throttle.failed(peer.host, now: now) }
+            if case .badRequest = verification { throttle.failed(peer.host, now: now) }
+            stats.refused[refusal?.statusCode ?? 0, default: 0] += 1
+            server.logger.debug("\(request.method?.name ?? "?") from \(peer): \(refusal?.statusCode ?? 0) (\(verification))")
+            if let refusal { server.respond(refusal, to: transaction) }
+            return nil
+        }
+        return identity
     }
 
     /// The challenger for the directory's realm and algorithms, made anew when a reload
