@@ -82,3 +82,14 @@ extension LiveCallTests {
         }
     }
 }
+
+extension LiveCallTests {
+    @Test("early-media: the announcement goes out after 183 with SDP, and the call ends with 480 unanswered")
+    func earlyMediaAnnouncement() async throws {
+        try await withCallServer { server, port in
+            let (status, output) = try await runSIPp(scenario: "call_early_media", serverPort: port, transport: "u1", calls: 2, service: "250")
+            #expect(status == 0, "sipp failed:\n\(output)")
+            #expect(try await server.eventually { server.router.activeCalls == 0 })
+        }
+    }
+}

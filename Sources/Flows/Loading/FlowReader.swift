@@ -1,7 +1,7 @@
 /// Reads a flow document (`flow:`, `numbers:`, `start:`, `steps:` …) into a `Flow`.
 struct FlowReader {
     static let topLevelKeys = ["flow", "numbers", "start", "params", "language", "on-error", "description",
-                               "steps", "max-steps-without-input", "ring-before-answer"]
+                               "steps", "max-steps-without-input", "ring-before-answer", "early-media"]
 
     static func read(_ root: YAMLNode, file: String, log: inout DiagnosticLog) -> Flow? {
         guard let reader = MappingReader(root, context: "a flow document", known: topLevelKeys, log: &log) else { return nil }
@@ -34,6 +34,7 @@ struct FlowReader {
                 flow.ringBeforeAnswer = ring
             }
         }
+        if let early = reader.bool("early-media", log: &log) { flow.earlyMedia = early }
         return flow
     }
 }

@@ -19,6 +19,9 @@ public struct Flow: Sendable {
     /// How long a live caller hears ringing (`180 Ringing`) before the flow answers
     /// (`ring-before-answer`, default 0: answer at once).
     public var ringBeforeAnswer: Duration = .zero
+    /// Live calls: prompts and menus before a transfer or voicemail play as early media
+    /// (`183 Session Progress` with SDP) without answering the call (`early-media: true`).
+    public var earlyMedia = false
 
     public func step(named name: String) -> Step? { steps.first { $0.name == name } }
 }

@@ -302,6 +302,17 @@ final class CallHandle: @unchecked Sendable {
         }
     }
 
+    /// Waits until the caller can hear us: early media when the flow asks for it, else the
+    /// answer (see `InboundCall.mediaWhenReady`).
+    func media() async -> Bool {
+        await withCheckedContinuation { continuation in
+            eventLoop.execute {
+                guard let call = self.call else { return continuation.resume(returning: false) }
+                call.mediaWhenReady { continuation.resume(returning: $0) }
+            }
+        }
+    }
+
     /// Offers the web directory instead of answering (see `InboundCall.offerWebDirectory`).
     func offerWebDirectory() async -> WebDirectoryResult {
         await withCheckedContinuation { continuation in

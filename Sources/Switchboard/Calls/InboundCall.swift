@@ -51,6 +51,8 @@ final class InboundCall: DialogOwner {
     private var ringing = false
     /// The flow's media steps waiting for the answer.
     private var answerWaiters: [(Bool) -> Void] = []
+    /// A 183 with SDP went out and media runs before the answer.
+    private var earlyMediaStarted = false
     /// The transfer in progress, if any.
     private var transfer: BridgedTransfer?
     private var blindTransfer: BlindTransfer?
@@ -117,6 +119,23 @@ final class InboundCall: DialogOwner {
         startFlow()
     }
 
+    /// Media before the answer (flows with `early-media: true`): `183 Session Progress` with
+    /// our SDP answer, and the media channel runs; the call stays unanswered (RFC 3261
+    /// §13.3.1.1; the 200 repeats the same answer, since an unreliable 183 may be lost).
+    /// Without an offer in the INVITE there is no early media: the call is answered instead.
+    func mediaWhenReady(_ completion: @escaping (Bool) -> Void) {
+        guard flow.earlyMedia, state == .settingUp, let answerBody, let answeredStream else { return answerWhenReady(completion) }
+        if !earlyMediaStarted {
+            earlyMediaStarted = true
+            var progress = SIPMessage.response(to: invite, status: 183, reason: "Session Progress", toTag: localTag)
+            progress.headers.append(.contact, addressing.contact)
+            progress.setBody(answerBody, contentType: .sdp)
+            server.respond(progress, to: transaction)
+            session.startMedia(answeredStream)
+        }
+        completion(true)
+    }
+
     /// Calls `completion` once the call is answered and confirmed (true), or ended (false).
     /// Answers now unless the flow's ring time is still running.
     func answerWhenReady(_ completion: @escaping (Bool) -> Void) {
@@ -165,8 +184,8 @@ final class InboundCall: DialogOwner {
         router.register(self, dialog: dialog.id)
         answer = response
         state = .answered
-        // Media flows from the answer on (no early media without a 183).
-        if let answeredStream { session.startMedia(answeredStream) }
+        // Media flows from the answer on (or already since the 183).
+        if let answeredStream, !earlyMediaStarted { session.startMedia(answeredStream) }
         server.respond(response, to: transaction)
         router.dialogs[dialog.id]?.sentResponse(response, to: .invite, sequence: (try? invite.cseq().sequence) ?? 0)
         retransmitter.start(now: router.now())
@@ -368,8 +387,9 @@ final class InboundCall: DialogOwner {
         switch state {
         case .ended: return
         case .settingUp:
-            // The flow ended without answering: `603 Decline` (RFC 3261 §21.6.2).
-            reject(603, "Decline")
+            // The flow ended without answering: after an early-media announcement `480
+            // Temporarily Unavailable` (§21.4.18), else `603 Decline` (§21.6.2).
+            if earlyMediaStarted { reject(480, "Temporarily Unavailable") } else { reject(603, "Decline") }
         case .answered, .confirmed:
             end(sendBye: true)
         }

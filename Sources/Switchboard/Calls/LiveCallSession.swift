@@ -28,8 +28,10 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
     private var keys: [Character] = []
     private var waiter: Waiter?
     private var ended = false
-    /// Set by the flow's task once the call is answered (only that task reads it).
+    /// Set by the flow's task once the call is answered, and once the caller can hear us
+    /// (answered or early media); only that task reads them.
     private var answered = false
+    private var hasMedia = false
 
     private enum Waiter {
         case play(CheckedContinuation<PlaybackResult, any Error>, bargeIn: Bool)
@@ -87,16 +89,24 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
 
     func now() async -> Date { clock() }
 
-    /// Answers the call before the first step that needs the caller's audio; throws
+    /// Answers the call before the first step that needs it (transfer, voicemail); throws
     /// `callerHungUp` when the call ended instead.
     private func ensureAnswered() async throws {
         if answered { return }
         guard await signalling.answer() else { throw CallSessionError.callerHungUp }
         answered = true
+        hasMedia = true
+    }
+
+    /// Before prompts and keys: early media when the flow asks for it, else the answer.
+    private func ensureMedia() async throws {
+        if hasMedia { return }
+        guard await signalling.media() else { throw CallSessionError.callerHungUp }
+        hasMedia = true
     }
 
     func play(_ names: [String], language: String, bargeIn: Bool) async throws -> PlaybackResult {
-        try await ensureAnswered()
+        try await ensureMedia()
         var items: [PlayItem] = []
         for name in names {
             guard let prompt = prompts.prompt(named: name, language: language) else {
@@ -110,7 +120,7 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
     }
 
     func collectDigits(_ request: DigitRequest) async throws -> DigitResult {
-        try await ensureAnswered()
+        try await ensureMedia()
         return try await withCheckedThrowingContinuation { continuation in
             media.eventLoop.execute { [self] in startCollecting(request, continuation) }
         }
@@ -130,7 +140,7 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
     func voicemailAccess(_ request: VoicemailAccessRequest) async throws -> VoicemailAccessResult { .failed }
 
     func offerWebDirectory() async throws -> WebDirectoryResult {
-        if answered { return .declined }
+        if answered { return .declined }  // a 300/380 is still possible during early media
         return await signalling.offerWebDirectory()
     }
 
