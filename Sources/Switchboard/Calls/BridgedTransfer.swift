@@ -8,14 +8,14 @@ import SIPMessage
 import SIPTransaction
 import SIPTransport
 
-/// A bridged transfer (Switchboard as B2BUA, RFC 3261 §13.2 for the new leg): the caller
+/// A bridged transfer (Switchboard as B2BUA, RFC 3261 §13.2 for the new leg): the anchor
 /// stays on its own leg while Switchboard rings the targets itself (`RingGroup`: all at
 /// once, first 2xx wins, the rest CANCELled), then relays media between the two legs.
-/// Busy, no answer or failure hand the caller back to the flow at once — the caller is
-/// never lost because a transfer failed. A BYE from either side ends the other.
+/// Busy, no answer or failure hand the anchor back at once — the caller is never lost
+/// because a transfer failed. A BYE from either side ends the other.
 ///
 /// Confined to the SIP server's event loop.
-final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
+final class BridgedTransfer: DialogOwner, MediaEventHandler {
     enum State: Equatable {
         case opening, ringing, bridged, ended
     }
@@ -23,19 +23,16 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
     private(set) var state = State.opening
     private unowned let router: CallRouter
     private let server: SIPServer
-    private let call: InboundCall
+    private let call: any BridgeAnchor
     private let request: TransferRequest
     private let channelID: Int
-    private var group: RingGroup?
+    private var runner: RingGroupRunner?
     private var negotiator: SessionNegotiator?
     private var dialogID: DialogID?
-    private var destinations: [Int: OutboundTarget] = [:]
-    private var timer: Scheduled<Void>?
     private var completion: ((TransferResult) -> Void)?
-    private var result: TransferResult = .failed
     private let logger: Logger
 
-    init(call: InboundCall, request: TransferRequest, router: CallRouter, server: SIPServer,
+    init(call: any BridgeAnchor, request: TransferRequest, router: CallRouter, server: SIPServer,
          completion: @escaping (TransferResult) -> Void) {
         self.call = call
         self.request = request
@@ -50,8 +47,23 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
 
     // MARK: Starting
 
+    /// Looks up the request's endpoints (the location service for registered users) and
+    /// rings what it finds.
+    func start() {
+        let store = router.registrations?.store
+        let bound = NIOLoopBound(self, eventLoop: server.eventLoop)
+        let endpoints = request.endpoints
+        let loop = server.eventLoop
+        let logger = self.logger
+        Task {
+            let targets = await RingGroupRunner.targets(for: endpoints, store: store, logger: logger)
+            loop.execute { bound.value.start(targets: targets) }
+        }
+    }
+
     /// Rings `targets` (already resolved from the directory and the location service).
     func start(targets: [OutboundTarget]) {
+        guard state == .opening else { return }
         guard !targets.isEmpty else {
             logger.info("transfer: no reachable endpoint")
             return finish(.noAnswer)
@@ -70,66 +82,29 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
         var negotiator = SessionNegotiator(address: call.addressing.host, port: mediaPort, codecs: router.environment.policy.codecs)
         guard let offer = negotiator.offer() else { return finish(.failed) }
         self.negotiator = negotiator
-        let addressing = call.addressing
-        guard let fromURI = try? URI("sip:\(PercentEncoding.encodeUser(call.session.info.caller))@\(addressing.uriHost)"),
-              let contactURI = try? URI("sip:switchboard@\(addressing.uriHost):\(addressing.port)") else { return finish(.failed) }
-        let configuration = OutboundInviteConfiguration(
-            from: NameAddress(uri: fromURI), contact: NameAddress(uri: contactURI),
-            via: LocalVia(transport: addressing.transport.viaToken, host: addressing.uriHost, port: UInt16(clamping: addressing.port)),
-            offer: offer, ringTimeout: request.ringTimeout, timers: router.timers)
-        var random = SystemRandomNumberGenerator()
-        var group = RingGroup(targets: targets, configuration: configuration, strategy: .simultaneous,
-                              overallTimeout: request.ringTimeout, random: &random)
-        for (index, target) in targets.enumerated() { destinations[index] = target }
+        guard let configuration = OutboundInviteConfiguration.switchboard(
+            caller: call.session.info.caller, addressing: call.addressing, offer: offer,
+            ringTimeout: request.ringTimeout, timers: router.timers) else { return finish(.failed) }
+        let runner = RingGroupRunner(targets: targets, configuration: configuration, strategy: .simultaneous,
+                                     overallTimeout: request.ringTimeout, fallback: call.peer, router: router, server: server) { [weak self] outcome in
+            self?.finished(outcome)
+        }
+        self.runner = runner
         state = .ringing
         call.session.startRingback()
-        let actions = group.start(now: router.now())
-        self.group = group
-        perform(actions)
+        runner.start()
     }
 
     // MARK: Events from the router
 
-    func received(response: SIPMessage) {
-        guard var group else { return }
-        let actions = group.receive(response, now: router.now())
-        self.group = group
-        perform(actions)
-    }
-
-    func failed(leg: Int, method: SIPMethod, timedOut: Bool) {
-        guard var group else { return }
-        let actions = group.transactionFailed(leg: leg, method: method, timedOut: timedOut, now: router.now())
-        self.group = group
-        perform(actions)
-    }
-
     /// A request from the transferee in the bridged dialog.
     func received(_ request: SIPMessage, transaction: ServerTransactionID) {
-        switch request.method {
-        case .bye?:
-            server.respond(SIPMessage.response(to: request, status: 200, reason: "OK"), to: transaction)
-            logger.info("transfer target hung up")
-            endBridge()
-        case .invite?, .update?:
-            // A re-INVITE from the callee (hold, new address): answer it on our B port.
-            guard var negotiator, !request.body.isEmpty, case .success(let answer) = negotiator.answer(request.body) else {
-                return server.respond(SIPMessage.response(to: request, status: 488, reason: "Not Acceptable Here"), to: transaction)
-            }
-            self.negotiator = negotiator
-            updateMedia(answer.stream)
-            var response = SIPMessage.response(to: request, status: 200, reason: "OK")
-            response.headers.append(.contact, call.addressing.contact)
-            response.setBody(answer.sdp, contentType: .sdp)
-            server.respond(response, to: transaction)
-        case .options?, .info?:
-            server.respond(SIPMessage.response(to: request, status: 200, reason: "OK"), to: transaction)
-        default:
-            server.respond(SIPMessage.response(to: request, status: 405, reason: "Method Not Allowed"), to: transaction)
-        }
-        if let dialogID, let method = request.method, let sequence = try? request.cseq().sequence {
-            router.dialogs[dialogID]?.sentResponse(SIPMessage.response(to: request, status: 200), to: method, sequence: sequence)
-        }
+        guard let dialogID else { return }
+        answerInDialog(request, transaction: transaction, dialog: dialogID, negotiator: &negotiator, contact: call.addressing.contact,
+                       router: router, server: server, hungUp: { [self] in
+                           logger.info("transfer target hung up")
+                           endBridge()
+                       }, newStream: { [self] in updateMedia($0) })
     }
 
     func ackReceivedInDialog(_ ack: SIPMessage) {}
@@ -140,10 +115,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
         case .opening:
             finish(.failed)
         case .ringing:
-            guard var group else { return finish(.failed) }
-            let actions = group.cancel(now: router.now())
-            self.group = group
-            perform(actions)
+            runner?.cancel()
             finish(.failed)
         case .bridged:
             sendBye()
@@ -153,27 +125,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
         }
     }
 
-    // MARK: Actions
-
-    private func perform(_ actions: [RingGroup.Action]) {
-        for action in actions {
-            switch action {
-            case .leg(let index, .sendRequest(let request)):
-                let id = server.sendRequest(request.message, to: destination(request, leg: index))
-                router.track(id, leg: index, method: request.message.method ?? .invite, for: self)
-            case .leg(let index, .sendACK(let request)):
-                server.sendRequest(request.message, to: destination(request, leg: index))
-            case .leg(_, .ringing):
-                break  // the caller hears our ringback already
-            case .leg:
-                break
-            case .finished(let outcome):
-                finished(outcome)
-            }
-        }
-        if state == .ended, group?.isSettled ?? true { router.settled(self) }
-        scheduleTimer()
-    }
+    // MARK: Outcomes
 
     private func finished(_ outcome: RingGroupOutcome) {
         switch outcome {
@@ -233,9 +185,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
 
     private func sendBye() {
         guard let dialogID else { return }
-        let via = call.addressing.via(branch: server.newBranch())
-        guard let request = try? router.dialogs[dialogID]?.makeRequest(.bye, via: via) else { return }
-        server.sendRequest(request.message, to: destination(request, leg: nil))
+        runner?.sendBye(dialog: dialogID, addressing: call.addressing)
     }
 
     /// The bridged call is over: the caller's player is back and the flow ends (`answered`).
@@ -248,45 +198,13 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
     private func finish(_ result: TransferResult) {
         guard state != .ended else { return }
         state = .ended
-        timer?.cancel()
-        timer = nil
         call.session.stopRingback()
         let media = router.environment.media
         let id = channelID
         media.eventLoop.execute { media.close(channelID: id) }
         if let dialogID { router.forget(self, dialog: dialogID) }
-        // Late 2xx from other forks are still ACKed and BYEd while the group settles.
-        if let group, !group.isSettled { router.keepSettling(self) }
         completion?(result)
         completion = nil
-    }
-
-    // MARK: Timers and addresses
-
-    private func scheduleTimer() {
-        timer?.cancel()
-        timer = nil
-        guard let deadline = group?.nextDeadline else { return }
-        timer = server.eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds)))) { [weak self] in
-            guard let self, var group = self.group else { return }
-            self.timer = nil
-            let actions = group.timerFired(now: self.router.now())
-            self.group = group
-            self.perform(actions)
-        }
-    }
-
-    /// Where a request of the new leg goes: over the connection a registered phone keeps
-    /// (its REGISTER's flow), else to the next hop when it is an IP literal.
-    private func destination(_ request: DialogRequest, leg: Int?) -> ResponseDestination {
-        let target = leg.flatMap { destinations[$0] } ?? destinations.values.first
-        if let flow = target?.flow, request.nextHop == target?.requestURI || leg != nil {
-            let transport = TransportProtocol(rawValue: flow.transport.rawValue) ?? .udp
-            return ResponseDestination(transport: transport, host: flow.host, port: flow.port,
-                                       connection: transport == .udp || flow.connection == 0 ? nil : ConnectionID(flow.connection),
-                                       listener: transport == .udp ? Int(truncatingIfNeeded: flow.connection) : 0)
-        }
-        return router.destination(towards: request.nextHop, fallback: call.peer)
     }
 }
 

@@ -338,34 +338,7 @@ final class InboundCall: DialogOwner {
             if result == .answered { self?.hangUpFromOurSide() }
         }
         self.transfer = transfer
-        let store = router.registrations?.store
-        let loop = server.eventLoop
-        let bound = NIOLoopBound(transfer, eventLoop: loop)
-        let endpoints = request.endpoints
-        let logger = self.logger
-        Task {
-            var bindings: [String: [LocationBinding]] = [:]
-            for case .registered(let user) in endpoints {
-                if let store { bindings[user] = await RegistrationService.contacts(ofUser: user, in: store) }
-            }
-            let found = bindings
-            loop.execute {
-                var targets: [OutboundTarget] = []
-                for endpoint in endpoints {
-                    switch endpoint {
-                    case .registered(let user):
-                        targets += (found[user] ?? []).map { OutboundTarget.registered($0) }
-                    case .external(let text):
-                        if let uri = try? URI(text), uri.sipURI != nil {
-                            targets.append(.uri(uri))
-                        } else {
-                            logger.notice("transfer to \(text): outside numbers need a trunk, and none is configured")
-                        }
-                    }
-                }
-                bound.value.start(targets: targets)
-            }
-        }
+        transfer.start()
     }
 
     // MARK: Timers
