@@ -2,6 +2,9 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import SIPCore
+import SIPMessage
+import SIPTransaction
 import SIPTransport
 @testable import Switchboard
 
@@ -36,6 +39,22 @@ final class CallServer: @unchecked Sendable {
         await server.stop()
         await layer.stop()
         try? await group.shutdownGracefully()
+    }
+
+    /// Puts a registration of `user`'s phone at `sip:USER@127.0.0.1:PORT` (UDP) into the
+    /// location store, as its REGISTER would.
+    func registerPhone(user: String, port: Int) async throws {
+        guard let store = router.registrations?.store else { throw CallServerError.noLocationStore }
+        let now = RegistrationService.wallClock()
+        let binding = LocationBinding(aor: AddressOfRecord(user: user, domain: "switchboard.test"),
+                                      contact: try URI("sip:\(user)@127.0.0.1:\(port)"), expiresAt: now + .seconds(3600),
+                                      callID: "phone", cseq: 1, updatedAt: now,
+                                      source: TransportFlow(transport: .udp, host: "127.0.0.1", port: port))
+        try await store.update(binding.aor) { $0 = [binding] }
+    }
+
+    struct CallServerError: Error {
+        static let noLocationStore = CallServerError()
     }
 
     /// Reads router state on the SIP loop.

@@ -48,13 +48,7 @@ struct LiveClickToCallTests {
             var phoneSocket: SocketClient? = try SocketClient()
             let phonePort = phoneSocket?.port ?? 0
             if phoneScenario != nil { phoneSocket = nil }  // the port is SIPp's
-            let store = try #require(server.router.registrations?.store)
-            let now = RegistrationService.wallClock()
-            let binding = LocationBinding(aor: AddressOfRecord(user: "alice", domain: "switchboard.test"),
-                                          contact: try URI("sip:alice@127.0.0.1:\(phonePort)"), expiresAt: now + .seconds(3600),
-                                          callID: "phone", cseq: 1, updatedAt: now,
-                                          source: TransportFlow(transport: .udp, host: "127.0.0.1", port: phonePort))
-            try await store.update(binding.aor) { $0 = [binding] }
+            try await server.registerPhone(user: "alice", port: phonePort)
 
             let running = RunningSIP()
             running.attach(server: server.server, router: server.router)

@@ -22,13 +22,7 @@ struct LiveTransferTests {
                 }
             }
             let phonePort = try SocketClient().port
-            let store = try #require(server.router.registrations?.store)
-            let now = RegistrationService.wallClock()
-            let binding = LocationBinding(aor: AddressOfRecord(user: "alice", domain: "switchboard.test"),
-                                          contact: try URI("sip:alice@127.0.0.1:\(phonePort)"), expiresAt: now + .seconds(3600),
-                                          callID: "phone", cseq: 1, updatedAt: now,
-                                          source: TransportFlow(transport: .udp, host: "127.0.0.1", port: phonePort))
-            try await store.update(binding.aor) { $0 = [binding] }
+            try await server.registerPhone(user: "alice", port: phonePort)
 
             async let phone = runSIPp(scenario: phoneScenario, serverPort: port, transport: "u1", calls: 1, localPort: phonePort)
             let (callerStatus, callerOutput) = try await runSIPp(scenario: callerScenario, serverPort: port, transport: "u1", calls: 1, service: "210")

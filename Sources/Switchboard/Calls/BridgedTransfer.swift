@@ -47,6 +47,21 @@ final class BridgedTransfer: DialogOwner, MediaEventHandler {
 
     // MARK: Starting
 
+    /// Starts a transfer anchored on `anchor` for its `startTransfer`: `release` runs first
+    /// when it ends (the anchor forgets it), then `completion` hears the result; when a
+    /// bridged call is over (`answered`: the callee hung up) the anchor is hung up too.
+    static func start(anchoredOn anchor: some BridgeAnchor & CallSignalling, request: TransferRequest, router: CallRouter,
+                      server: SIPServer, release: @escaping () -> Void,
+                      completion: @escaping (TransferResult) -> Void) -> BridgedTransfer {
+        let transfer = BridgedTransfer(call: anchor, request: request, router: router, server: server) { [weak anchor] result in
+            release()
+            completion(result)
+            if result == .answered { anchor?.hangUpFromOurSide() }
+        }
+        transfer.start()
+        return transfer
+    }
+
     /// Looks up the request's endpoints (the location service for registered users) and
     /// rings what it finds.
     func start() {
@@ -69,11 +84,14 @@ final class BridgedTransfer: DialogOwner, MediaEventHandler {
             return finish(.noAnswer)
         }
         let media = router.environment.media
-        media.openSockets(channelID: channelID).hop(to: server.eventLoop).whenComplete { [self] result in
-            guard state == .opening else { return media.eventLoop.execute { media.close(channelID: self.channelID) } }
+        let bound = NIOLoopBound(self, eventLoop: server.eventLoop)
+        let id = channelID
+        media.openSockets(channelID: id).hop(to: server.eventLoop).whenComplete { result in
+            let transfer = bound.value
+            guard transfer.state == .opening else { return media.eventLoop.execute { media.close(channelID: id) } }
             switch result {
-            case .success(let port): ring(targets, mediaPort: port)
-            case .failure: finish(.failed)
+            case .success(let port): transfer.ring(targets, mediaPort: port)
+            case .failure: transfer.finish(.failed)
             }
         }
     }

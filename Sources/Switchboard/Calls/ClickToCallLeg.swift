@@ -75,11 +75,13 @@ final class ClickToCallLeg: DialogOwner, BridgeAnchor, CallSignalling {
     /// Opens the visitor's media sockets and rings `targets` (the visitor's phones).
     func start(targets: [OutboundTarget]) {
         let media = router.environment.media
-        media.openSockets(channelID: session.channelID).hop(to: server.eventLoop).whenComplete { [self] result in
-            guard state == .opening else { return }
+        let bound = NIOLoopBound(self, eventLoop: server.eventLoop)
+        media.openSockets(channelID: session.channelID).hop(to: server.eventLoop).whenComplete { result in
+            let leg = bound.value
+            guard leg.state == .opening else { return }
             switch result {
-            case .success(let port): ring(targets, mediaPort: port)
-            case .failure: end(.visitorUnreachable(503))
+            case .success(let port): leg.ring(targets, mediaPort: port)
+            case .failure: leg.end(.visitorUnreachable(503))
             }
         }
     }
@@ -151,8 +153,9 @@ final class ClickToCallLeg: DialogOwner, BridgeAnchor, CallSignalling {
             } catch {
                 result = .failed  // e.g. a department without members
             }
-            guard result != .answered else { return loop.execute { bound.value.settle(.connected) } }
-            loop.execute { bound.value.settle(.targetUnavailable(result)) }
+            let outcome: ClickToCallOutcome = result == .answered ? .connected : .targetUnavailable(result)
+            loop.execute { bound.value.settle(outcome) }
+            guard result != .answered else { return }
             _ = try? await session.play([settings.apologyPrompt], language: settings.language, bargeIn: false)
             await session.hangUp()
         }
@@ -161,14 +164,8 @@ final class ClickToCallLeg: DialogOwner, BridgeAnchor, CallSignalling {
     /// Rings a transfer anchored on this leg (called by the session's `CallHandle`).
     func startTransfer(_ request: TransferRequest, completion: @escaping (TransferResult) -> Void) {
         guard state == .answered, transfer == nil else { return completion(.failed) }
-        let transfer = BridgedTransfer(call: self, request: request, router: router, server: server) { [weak self] result in
-            self?.transfer = nil
-            completion(result)
-            // The bridged call is over (the target hung up): so is the visitor's.
-            if result == .answered { self?.hangUpFromOurSide() }
-        }
-        self.transfer = transfer
-        transfer.start()
+        transfer = BridgedTransfer.start(anchoredOn: self, request: request, router: router, server: server,
+                                         release: { [weak self] in self?.transfer = nil }, completion: completion)
     }
 
     // MARK: Requests from the visitor

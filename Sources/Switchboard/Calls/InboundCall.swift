@@ -331,14 +331,8 @@ final class InboundCall: DialogOwner {
     /// bridged call ends for `answered`.
     func startTransfer(_ request: TransferRequest, completion: @escaping (TransferResult) -> Void) {
         guard state == .confirmed, transfer == nil else { return completion(.failed) }
-        let transfer = BridgedTransfer(call: self, request: request, router: router, server: server) { [weak self] result in
-            self?.transfer = nil
-            completion(result)
-            // The bridged call is over (the callee hung up): so is the caller's.
-            if result == .answered { self?.hangUpFromOurSide() }
-        }
-        self.transfer = transfer
-        transfer.start()
+        transfer = BridgedTransfer.start(anchoredOn: self, request: request, router: router, server: server,
+                                         release: { [weak self] in self?.transfer = nil }, completion: completion)
     }
 
     // MARK: Timers

@@ -102,10 +102,12 @@ final class RingGroupRunner: OutboundLegOwner {
         timer?.cancel()
         timer = nil
         guard let deadline = group.nextDeadline, !(group.outcome != nil && group.isSettled) else { return }
-        timer = server.eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds)))) { [weak self] in
-            guard let self else { return }
-            self.timer = nil
-            self.perform(self.group.timerFired(now: self.router.now()))
+        // Strong: a pending timer keeps the runner until it fires or is cancelled here.
+        let bound = NIOLoopBound(self, eventLoop: server.eventLoop)
+        timer = server.eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds)))) {
+            let runner = bound.value
+            runner.timer = nil
+            runner.perform(runner.group.timerFired(now: runner.router.now()))
         }
     }
 
