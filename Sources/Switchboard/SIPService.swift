@@ -14,19 +14,24 @@ public struct SIPService: Service {
     public let logger: Logger
     /// Told when the listeners are up (and down again), for `/healthz`.
     public let status: SwitchboardStatus?
+    /// Given the server and its router while the listeners are up (click-to-call places
+    /// calls through them); only when the transaction user is a `CallRouter`.
+    public let running: RunningSIP?
 
     public init(configuration: ServeConfiguration, logger: Logger, status: SwitchboardStatus? = nil,
-                makeUser: @escaping @Sendable () -> TransactionUser) {
+                running: RunningSIP? = nil, makeUser: @escaping @Sendable () -> TransactionUser) {
         self.configuration = configuration
         self.makeUser = makeUser
         self.logger = logger
         self.status = status
+        self.running = running
     }
 
     public func run() async throws {
         // One thread for all of SIP: transport, transactions and the user share its loop.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let server = SIPServer(transport: configuration.transport, user: makeUser(), eventLoop: group.next(), logger: logger)
+        let user = makeUser()
+        let server = SIPServer(transport: configuration.transport, user: user, eventLoop: group.next(), logger: logger)
         do {
             try await server.start()
         } catch {
@@ -35,7 +40,9 @@ public struct SIPService: Service {
         }
         for listener in server.listeners { logger.notice("listening on \(listener)") }
         status?.update { $0.listenersUp = true }
+        if let router = user as? CallRouter { running?.attach(server: server, router: router) }
         try? await gracefulShutdown()
+        running?.detach()
         status?.update { $0.listenersUp = false }
         logger.notice("shutting down")
         await server.stop()

@@ -40,18 +40,21 @@ public struct ServeApplication: Sendable {
         let layer = try await CallLayer.start(flows: settings.flows, prompts: settings.prompts, policy: policy,
                                               rtpPorts: settings.rtpPorts, locations: stores.locations,
                                               voicemail: stores.voicemail, status: status, logger: logger)
+        let running = RunningSIP()
         var services: [any Service] = [
-            SIPService(configuration: settings, logger: logger, status: status) { layer.makeRouter() },
+            SIPService(configuration: settings, logger: logger, status: status, running: running) { layer.makeRouter() },
             CallReloadService(layer: layer),
         ]
         if let webAddress {
-            services.append(WebService(site: directorySite(layer: layer), address: webAddress, logger: logger))
+            let clickToCall = ClickToCallConfiguration(starter: ClickToCallService(layer: layer, sip: running, logger: logger))
+            services.append(WebService(site: directorySite(layer: layer, clickToCall: clickToCall), address: webAddress, logger: logger))
         }
         return ServeApplication(services: services, layer: layer)
     }
 
-    /// The web directory over the live flows, registrations and counters.
-    static func directorySite(layer: CallLayer) -> DirectorySite {
+    /// The web directory over the live flows, registrations and counters, with the
+    /// click-to-call forms when `clickToCall` is given.
+    static func directorySite(layer: CallLayer, clickToCall: ClickToCallConfiguration? = nil) -> DirectorySite {
         let status = layer.status
         let live = ClosureLiveState(
             isReachable: { person in
@@ -64,6 +67,7 @@ public struct ServeApplication: Sendable {
                 return LiveMetrics(activeCalls: snapshot.activeCalls, callsByOutcome: snapshot.callsByOutcome,
                                    voicemailDeposits: snapshot.voicemailDeposits)
             })
-        return DirectorySite(systemSource: { layer.flows }, liveState: live)
+        return DirectorySite(systemSource: { layer.flows }, liveState: live,
+                             configuration: WebConfiguration(clickToCall: clickToCall))
     }
 }

@@ -144,19 +144,28 @@ public enum ClickToCallPolicy {
 
         public var description: String {
             switch self {
-            case .malformedNumber: "That is not a phone number: use digits, optionally starting with +."
+            case .malformedNumber: "That is not a phone number: use digits, optionally starting with +, or a sip: address."
             case .numberNotAllowed(let number): "Calls to \(number) cannot be made from here."
             case .unknownTarget: "That department or person is not in the directory."
             }
         }
     }
 
-    /// The number as dialled (spaces, dashes, dots, slashes and brackets removed) and the
-    /// target, or why not.
+    /// The number as dialled (spaces, dashes, dots, slashes and brackets removed), or a
+    /// `sip:` URI as typed, and the target, or why not. A SIP URI must match an `outbound:
+    /// allowed` pattern itself (`sip:*@pbx.example.com`): no free calls to arbitrary hosts.
     public static func check(number: String, target: String, directory: Directory) -> Result<(callback: String, target: String), Rejection> {
-        let dialled = number.filter { !" -./()\u{00A0}".contains($0) }
-        let digits = dialled.hasPrefix("+") ? dialled.dropFirst() : Substring(dialled)
-        guard (2...20).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return .failure(.malformedNumber) }
+        let typed = number.trimmingCharacters(in: .whitespaces)
+        let isURI = typed.lowercased().hasPrefix("sip:")
+        let dialled = isURI ? typed : number.filter { !" -./()\u{00A0}".contains($0) }
+        if isURI {
+            guard (5...256).contains(dialled.count), !dialled.contains(where: { $0.isWhitespace || !$0.isASCII || "<>\"".contains($0) }) else {
+                return .failure(.malformedNumber)
+            }
+        } else {
+            let digits = dialled.hasPrefix("+") ? dialled.dropFirst() : Substring(dialled)
+            guard (2...20).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return .failure(.malformedNumber) }
+        }
         let parts = target.split(separator: "/", maxSplits: 1).map(String.init)
         let known: Bool
         switch (parts.first, parts.count) {
@@ -165,8 +174,8 @@ public enum ClickToCallPolicy {
         default: known = false
         }
         guard known else { return .failure(.unknownTarget) }
-        let isExtension = directory.people.contains { $0.extensionNumber?.value == dialled }
-            || directory.departments.contains { $0.extensionNumber?.value == dialled }
+        let isExtension = !isURI && (directory.people.contains { $0.extensionNumber?.value == dialled }
+            || directory.departments.contains { $0.extensionNumber?.value == dialled })
         guard isExtension || directory.allowsOutbound(dialled) else { return .failure(.numberNotAllowed(dialled)) }
         return .success((callback: dialled, target: target))
     }

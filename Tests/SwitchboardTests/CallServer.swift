@@ -7,6 +7,9 @@ import SIPTransaction
 import Logging
 import NIOCore
 import NIOPosix
+import SIPCore
+import SIPMessage
+import SIPTransaction
 import SIPTransport
 @testable import Switchboard
 
@@ -44,14 +47,18 @@ final class CallServer: @unchecked Sendable {
         try? await group.shutdownGracefully()
     }
 
+    struct CallServerError: Error {
+        static let noLocationStore = CallServerError()
+    }
+
     /// Reads router state on the SIP loop.
     func onLoop<T: Sendable>(_ body: @escaping @Sendable () -> T) async throws -> T {
         try await group.next().submit(body).get()
     }
 
     /// Binds `user`'s phone at a loopback UDP port in the location service, as a REGISTER would.
-    func bind(user: String, domain: String = "switchboard.test", port phonePort: Int) async throws {
-        guard let store = router.registrations?.store else { return }
+    func registerPhone(user: String, domain: String = "switchboard.test", port phonePort: Int) async throws {
+        guard let store = router.registrations?.store else { throw CallServerError.noLocationStore }
         let now = RegistrationService.wallClock()
         let binding = LocationBinding(aor: AddressOfRecord(user: user, domain: domain),
                                       contact: try URI("sip:\(user)@127.0.0.1:\(phonePort)"), expiresAt: now + .seconds(3600),

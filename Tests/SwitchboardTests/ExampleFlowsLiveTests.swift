@@ -39,7 +39,7 @@ struct ExampleFlowsLiveTests {
                 }
             }
             let phonePort = try SocketClient().port
-            try await server.bind(user: "alice", domain: "example.com", port: phonePort)
+            try await server.registerPhone(user: "alice", domain: "example.com", port: phonePort)
             async let phone = runSIPp(scenario: phoneScenario, serverPort: port, transport: "u1", calls: 1, localPort: phonePort)
             try await offloaded {
                 try Self.caller(port: port, menuReached: { steps.withLockedValue { $0.contains("menu") } },

@@ -17,7 +17,7 @@ struct LiveTransferTests {
         try await withCallServer { server, port in
             let results = try await server.recordTransfers()
             let phonePort = try SocketClient().port
-            try await server.bind(user: "alice", port: phonePort)
+            try await server.registerPhone(user: "alice", port: phonePort)
 
             async let phone = runSIPp(scenario: phoneScenario, serverPort: port, transport: "u1", calls: 1, localPort: phonePort)
             let (callerStatus, callerOutput) = try await runSIPp(scenario: callerScenario, serverPort: port, transport: "u1", calls: 1, service: "210")
@@ -45,8 +45,8 @@ struct LiveTransferTests {
             let results = try await server.recordTransfers()
             let alicePort = try SocketClient().port
             let bobPort = try SocketClient().port
-            try await server.bind(user: "alice", port: alicePort)
-            try await server.bind(user: "bob", port: bobPort)
+            try await server.registerPhone(user: "alice", port: alicePort)
+            try await server.registerPhone(user: "bob", port: bobPort)
             async let alice = runSIPp(scenario: "uas_answer_refer", serverPort: port, transport: "u1", calls: 1, localPort: alicePort)
             async let bob = runSIPp(scenario: "uas_answer_bye", serverPort: port, transport: "u1", calls: 1, localPort: bobPort)
             let (callerStatus, callerOutput) = try await runSIPp(scenario: "call_transfer", serverPort: port, transport: "u1", calls: 1, service: "210")

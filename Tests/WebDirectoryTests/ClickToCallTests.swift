@@ -75,7 +75,9 @@ struct ClickToCallTests {
         #expect(check("(302)", "person/alice") == "302 → person/alice")
         #expect(check("+44 20 7946 0000", "department/sales") == ClickToCallPolicy.Rejection.numberNotAllowed("+442079460000").description)
         #expect(check("0900 123", "department/sales") == ClickToCallPolicy.Rejection.numberNotAllowed("0900123").description)
-        for bad in ["", "+", "1", "12a", "sip:x@y", String(repeating: "1", count: 21), "١٢٣"] {
+        // A SIP URI is taken as typed but must itself match an allowed pattern.
+        #expect(check(" sip:x@y ", "department/sales") == ClickToCallPolicy.Rejection.numberNotAllowed("sip:x@y").description)
+        for bad in ["", "+", "1", "12a", "sip:", "sip:a b@c", "sip:<x@y>", String(repeating: "1", count: 21), "١٢٣"] {
             #expect(check(bad, "department/sales") == ClickToCallPolicy.Rejection.malformedNumber.description, "\(bad)")
         }
         for target in ["department/lobby", "department/nope", "person/nobody", "sales", "room/sales", ""] {

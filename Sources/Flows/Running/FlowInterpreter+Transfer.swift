@@ -50,7 +50,12 @@ extension FlowInterpreter {
         throw StepFailure(reason: "transfer to \(label): \(result.rawValue)")
     }
 
-    func ring(_ destination: TransferDestination, label: String, timeout: Duration, mode: TransferStep.Mode,
+    /// Rings `destination` through the session with the directory's rules — a person's
+    /// forwarding, a department's strategy (all members at once, or one after another for
+    /// `member-timeout` each within `timeout`), the toll-fraud guard for outside
+    /// destinations — and returns how it went. Public for click-to-call, which rings a
+    /// directory entry for a visitor without a flow.
+    public func ring(_ destination: TransferDestination, label: String, timeout: Duration, mode: TransferStep.Mode,
               strategy: RingStrategy?, whisper: [String], language: String) async throws -> TransferResult {
         func attempt(_ endpoints: [TransferEndpoint], _ ringTimeout: Duration) async throws -> TransferResult {
             let request = TransferRequest(destination: label, endpoints: endpoints, ringTimeout: ringTimeout,

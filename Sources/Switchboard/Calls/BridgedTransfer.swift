@@ -8,11 +8,11 @@ import SIPMessage
 import SIPTransaction
 import SIPTransport
 
-/// A bridged transfer (Switchboard as B2BUA, RFC 3261 §13.2 for the new leg): the caller
+/// A bridged transfer (Switchboard as B2BUA, RFC 3261 §13.2 for the new leg): the anchor
 /// stays on its own leg while Switchboard rings the targets itself (`RingGroup`: all at
 /// once, first 2xx wins, the rest CANCELled), then relays media between the two legs.
-/// Busy, no answer or failure hand the caller back to the flow at once — the caller is
-/// never lost because a transfer failed. A BYE from either side ends the other.
+/// Busy, no answer or failure hand the anchor back at once — the caller is never lost
+/// because a transfer failed. A BYE from either side ends the other.
 ///
 /// Confined to the SIP server's event loop.
 final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
@@ -25,14 +25,12 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
     private(set) var state = State.opening
     private unowned let router: CallRouter
     private let server: SIPServer
-    private let call: InboundCall
+    private let call: any BridgeAnchor
     private let request: TransferRequest
     private let channelID: Int
-    private var group: RingGroup?
+    private var runner: RingGroupRunner?
     private var negotiator: SessionNegotiator?
     private var dialogID: DialogID?
-    private var destinations: [Int: OutboundTarget] = [:]
-    private var timer: Scheduled<Void>?
     fileprivate(set) var completion: ((TransferResult) -> Void)?
     /// Called on answer, before the media bridge is made (a REFER hand-over closes the
     /// previous leg's media first).
@@ -41,7 +39,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
     private var referral: (subscription: ReferSubscription, transfer: BridgedTransfer)?
     private let logger: Logger
 
-    init(call: InboundCall, request: TransferRequest, router: CallRouter, server: SIPServer,
+    init(call: any BridgeAnchor, request: TransferRequest, router: CallRouter, server: SIPServer,
          completion: @escaping (TransferResult) -> Void) {
         self.call = call
         self.request = request
@@ -56,18 +54,52 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
 
     // MARK: Starting
 
+    /// Starts a transfer anchored on `anchor` for its `startTransfer`: `release` runs first
+    /// when it ends (the anchor forgets it), then `completion` hears the result; when a
+    /// bridged call is over (`answered`: the callee hung up) the anchor is hung up too.
+    static func start(anchoredOn anchor: some BridgeAnchor & CallSignalling, request: TransferRequest, router: CallRouter,
+                      server: SIPServer, release: @escaping () -> Void,
+                      completion: @escaping (TransferResult) -> Void) -> BridgedTransfer {
+        let transfer = BridgedTransfer(call: anchor, request: request, router: router, server: server) { [weak anchor] result in
+            release()
+            completion(result)
+            if result == .answered { anchor?.hangUpFromOurSide() }
+        }
+        transfer.start()
+        return transfer
+    }
+
+    /// Looks up the request's endpoints (the location service for registered users) and
+    /// rings what it finds.
+    func start() {
+        let store = router.registrations?.store
+        let bound = NIOLoopBound(self, eventLoop: server.eventLoop)
+        let endpoints = request.endpoints
+        let loop = server.eventLoop
+        let logger = self.logger
+        let trunk = router.environment.policy.trunk
+        Task {
+            let targets = await RingGroupRunner.targets(for: endpoints, store: store, trunk: trunk, logger: logger)
+            loop.execute { bound.value.start(targets: targets) }
+        }
+    }
+
     /// Rings `targets` (already resolved from the directory and the location service).
     func start(targets: [OutboundTarget]) {
+        guard state == .opening else { return }
         guard !targets.isEmpty else {
             logger.info("transfer: no reachable endpoint")
             return finish(.noAnswer)
         }
         let media = router.environment.media
-        media.openSockets(channelID: channelID).hop(to: server.eventLoop).whenComplete { [self] result in
-            guard state == .opening else { return media.eventLoop.execute { media.close(channelID: self.channelID) } }
+        let bound = NIOLoopBound(self, eventLoop: server.eventLoop)
+        let id = channelID
+        media.openSockets(channelID: id).hop(to: server.eventLoop).whenComplete { result in
+            let transfer = bound.value
+            guard transfer.state == .opening else { return media.eventLoop.execute { media.close(channelID: id) } }
             switch result {
-            case .success(let port): ring(targets, mediaPort: port)
-            case .failure: finish(.failed)
+            case .success(let port): transfer.ring(targets, mediaPort: port)
+            case .failure: transfer.finish(.failed)
             }
         }
     }
@@ -76,73 +108,49 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
         var negotiator = SessionNegotiator(address: call.addressing.host, port: mediaPort, codecs: router.environment.policy.codecs)
         guard let offer = negotiator.offer() else { return finish(.failed) }
         self.negotiator = negotiator
-        let addressing = call.addressing
-        guard let fromURI = try? URI("sip:\(PercentEncoding.encodeUser(call.session.info.caller))@\(addressing.uriHost)"),
-              let contactURI = try? URI("sip:switchboard@\(addressing.uriHost):\(addressing.port)") else { return finish(.failed) }
-        let configuration = OutboundInviteConfiguration(
-            from: NameAddress(uri: fromURI), contact: NameAddress(uri: contactURI),
-            via: LocalVia(transport: addressing.transport.viaToken, host: addressing.uriHost, port: UInt16(clamping: addressing.port)),
-            offer: offer, ringTimeout: request.ringTimeout, timers: router.timers)
-        var random = SystemRandomNumberGenerator()
-        var group = RingGroup(targets: targets, configuration: configuration, strategy: .simultaneous,
-                              overallTimeout: request.ringTimeout, random: &random)
-        for (index, target) in targets.enumerated() { destinations[index] = target }
+        guard let configuration = OutboundInviteConfiguration.switchboard(
+            caller: call.session.info.caller, addressing: call.addressing, offer: offer,
+            ringTimeout: request.ringTimeout, timers: router.timers) else { return finish(.failed) }
+        let runner = RingGroupRunner(targets: targets, configuration: configuration, strategy: .simultaneous,
+                                     overallTimeout: request.ringTimeout, fallback: call.peer, router: router, server: server) { [weak self] outcome in
+            self?.finished(outcome)
+        }
+        self.runner = runner
         state = .ringing
         call.session.startRingback()
-        let actions = group.start(now: router.now())
-        self.group = group
-        perform(actions)
+        runner.start()
     }
 
     // MARK: Events from the router
 
-    func received(response: SIPMessage) {
-        if (try? response.cseq())?.method == .notify { return referNotifyAnswered(response) }
-        guard var group else { return }
-        let actions = group.receive(response, now: router.now())
-        self.group = group
-        perform(actions)
-    }
-
-    func failed(leg: Int, method: SIPMethod, timedOut: Bool) {
-        guard var group else { return }
-        let actions = group.transactionFailed(leg: leg, method: method, timedOut: timedOut, now: router.now())
-        self.group = group
-        perform(actions)
-    }
-
     /// A request from the transferee in the bridged dialog.
     func received(_ request: SIPMessage, transaction: ServerTransactionID) {
-        switch request.method {
-        case .bye?:
+        guard let dialogID else { return }
+        if request.method == .refer { return receivedRefer(request, transaction: transaction) }
+        if request.method == .bye, state == .handedOver {
             server.respond(SIPMessage.response(to: request, status: 200, reason: "OK"), to: transaction)
-            logger.info("transfer target hung up")
-            if state == .handedOver { return retire() }
-            endBridge()
-        case .invite?, .update?:
-            // A re-INVITE from the callee (hold, new address): answer it on our B port.
-            guard var negotiator, !request.body.isEmpty, case .success(let answer) = negotiator.answer(request.body) else {
-                return server.respond(SIPMessage.response(to: request, status: 488, reason: "Not Acceptable Here"), to: transaction)
-            }
-            self.negotiator = negotiator
-            updateMedia(answer.stream)
-            var response = SIPMessage.response(to: request, status: 200, reason: "OK")
-            response.headers.append(.contact, call.addressing.contact)
-            response.setBody(answer.sdp, contentType: .sdp)
-            server.respond(response, to: transaction)
-        case .options?, .info?:
-            server.respond(SIPMessage.response(to: request, status: 200, reason: "OK"), to: transaction)
-        case .refer?:
-            return receivedRefer(request, transaction: transaction)
-        default:
-            server.respond(SIPMessage.response(to: request, status: 405, reason: "Method Not Allowed"), to: transaction)
+            return retire()
         }
-        if let dialogID, let method = request.method, let sequence = try? request.cseq().sequence {
-            router.dialogs[dialogID]?.sentResponse(SIPMessage.response(to: request, status: 200), to: method, sequence: sequence)
-        }
+        answerInDialog(request, transaction: transaction, dialog: dialogID, negotiator: &negotiator, contact: call.addressing.contact,
+                       router: router, server: server, hungUp: { [self] in
+                           logger.info("transfer target hung up")
+                           endBridge()
+                       }, newStream: { [self] in updateMedia($0) })
     }
 
     func ackReceivedInDialog(_ ack: SIPMessage) {}
+
+    /// Responses to the NOTIFYs of a REFER from the callee (RFC 6665 §4.2.2).
+    func received(response: SIPMessage) {
+        guard (try? response.cseq())?.method == .notify else { return }
+        notify { [self] dialog, now, via in referral?.subscription.receiveNotifyResponse(response, in: &dialog, now: now, newVia: via) ?? [] }
+    }
+
+    func failed(leg: Int, method: SIPMethod, timedOut: Bool) {
+        guard method == .notify, var subscription = referral?.subscription else { return }
+        _ = subscription.notifyTimedOut()
+        referral?.subscription = subscription
+    }
 
     /// The caller hung up: CANCEL what rings, or BYE the bridged callee.
     func callerHungUp() {
@@ -151,10 +159,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
         case .opening:
             finish(.failed)
         case .ringing:
-            guard var group else { return finish(.failed) }
-            let actions = group.cancel(now: router.now())
-            self.group = group
-            perform(actions)
+            runner?.cancel()
             finish(.failed)
         case .bridged:
             sendBye()
@@ -167,27 +172,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
         }
     }
 
-    // MARK: Actions
-
-    private func perform(_ actions: [RingGroup.Action]) {
-        for action in actions {
-            switch action {
-            case .leg(let index, .sendRequest(let request)):
-                let id = server.sendRequest(request.message, to: destination(request, leg: index))
-                router.track(id, leg: index, method: request.message.method ?? .invite, for: self)
-            case .leg(let index, .sendACK(let request)):
-                server.sendRequest(request.message, to: destination(request, leg: index))
-            case .leg(_, .ringing):
-                break  // the caller hears our ringback already
-            case .leg:
-                break
-            case .finished(let outcome):
-                finished(outcome)
-            }
-        }
-        if state == .ended, group?.isSettled ?? true { router.settled(self) }
-        scheduleTimer()
-    }
+    // MARK: Outcomes
 
     private func finished(_ outcome: RingGroupOutcome) {
         switch outcome {
@@ -248,47 +233,43 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
     /// the caller is bridged to the new leg and the callee is told `200 OK` (it then hangs
     /// up); on failure the callee is told the final status and keeps the caller.
     private func receivedRefer(_ request: SIPMessage, transaction: ServerTransactionID) {
-        func refuse(_ response: SIPMessage) {
-            server.respond(response, to: transaction)
-        }
-        guard state == .bridged, referral == nil, let dialogID else {
-            return refuse(SIPMessage.response(to: request, status: 491, reason: "Request Pending"))
+        guard state == .bridged, referral == nil, let dialogID, let anchor = call as? (any BridgeAnchor & TransferAdopting) else {
+            return server.respond(SIPMessage.response(to: request, status: 491, reason: "Request Pending"), to: transaction)
         }
         let refer: ReferRequest
-        do { refer = try ReferRequest(request) } catch { return refuse(error.response(to: request)) }
+        do { refer = try ReferRequest(request) } catch { return server.respond(error.response(to: request), to: transaction) }
         guard let endpoints = router.endpoints(forReferTarget: refer.target) else {
             logger.notice("REFER to \(refer.target) refused: not a destination the directory allows")
-            return refuse(SIPMessage.response(to: request, status: 403, reason: "Forbidden"))
+            return server.respond(SIPMessage.response(to: request, status: 403, reason: "Forbidden"), to: transaction)
         }
-        var subscription = ReferSubscription(refer: refer, now: router.now())
+        let subscription = ReferSubscription(refer: refer, now: router.now())
         let contact = try? URI("sip:switchboard@\(call.addressing.uriHost):\(call.addressing.port)")
         server.respond(subscription.acceptance(of: request, contact: contact.map { NameAddress(uri: $0) }), to: transaction)
         if let sequence = try? request.cseq().sequence {
             router.dialogs[dialogID]?.sentResponse(SIPMessage.response(to: request, status: 202), to: .refer, sequence: sequence)
         }
-        let next = BridgedTransfer(call: call, request: TransferRequest(destination: "refer:\(refer.target)", endpoints: endpoints,
-                                                                        ringTimeout: .seconds(30), mode: .bridged, whisper: [],
-                                                                        language: "en"),
+        let next = BridgedTransfer(call: anchor, request: TransferRequest(destination: "refer:\(refer.target)", endpoints: endpoints,
+                                                                          ringTimeout: .seconds(30), mode: .bridged),
                                    router: router, server: server) { [weak self] result in self?.referralFailed(result) }
-        next.onAnswered = { [weak self, weak next] in
-            guard let self, let next else { return }
-            self.handOver(to: next)
+        next.onAnswered = { [weak self, weak next, weak anchor] in
+            guard let self, let next, let anchor else { return }
+            self.handOver(to: next, anchor: anchor)
         }
         referral = (subscription, next)
-        notify { subscription.start(in: &$0, now: $1, newVia: $2) }
-        call.resolveTargets(endpoints) { next.start(targets: $0) }
+        notify { [self] dialog, now, via in referral?.subscription.start(in: &dialog, now: now, newVia: via) ?? [] }
+        next.start()
     }
 
     /// The referred leg answered: the callee's media goes, the caller's bridge moves to the
     /// new leg, the flow's wait now ends with the new leg, and the callee hears `200 OK`.
-    private func handOver(to next: BridgedTransfer) {
+    private func handOver(to next: BridgedTransfer, anchor: any TransferAdopting) {
         state = .handedOver
         let media = router.environment.media
         let id = channelID
         media.eventLoop.execute { media.close(channelID: id) }
         next.completion = completion
         completion = nil
-        call.adopt(next)
+        anchor.adopt(next)
         reportReferral(SipFragStatus(200, reason: "OK"))
     }
 
@@ -308,10 +289,6 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
         if state == .bridged { referral = nil }
     }
 
-    private func referNotifyAnswered(_ response: SIPMessage) {
-        notify { [self] dialog, now, via in referral?.subscription.receiveNotifyResponse(response, in: &dialog, now: now, newVia: via) ?? [] }
-    }
-
     /// Runs a step of the REFER subscription on our dialog and sends its NOTIFYs.
     private func notify(_ step: (inout Dialog, SIPInstant, () -> Via) -> [ReferSubscriptionAction]) {
         guard let dialogID, var dialog = router.dialogs[dialogID] else { return }
@@ -320,7 +297,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
         let actions = step(&dialog, router.now()) { addressing.via(branch: server.newBranch()) }
         router.dialogs[dialogID] = dialog
         for case .sendNotify(let request) in actions {
-            let id = server.sendRequest(request.message, to: destination(request, leg: nil))
+            let id = server.sendRequest(request.message, to: router.destination(towards: request.nextHop, fallback: call.peer))
             router.track(id, leg: -1, method: .notify, for: self)
         }
     }
@@ -341,9 +318,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
 
     private func sendBye() {
         guard let dialogID else { return }
-        let via = call.addressing.via(branch: server.newBranch())
-        guard let request = try? router.dialogs[dialogID]?.makeRequest(.bye, via: via) else { return }
-        server.sendRequest(request.message, to: destination(request, leg: nil))
+        runner?.sendBye(dialog: dialogID, addressing: call.addressing)
     }
 
     /// The bridged call is over: the caller's player is back and the flow ends (`answered`).
@@ -356,45 +331,13 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
     private func finish(_ result: TransferResult) {
         guard state != .ended else { return }
         state = .ended
-        timer?.cancel()
-        timer = nil
         call.session.stopRingback()
         let media = router.environment.media
         let id = channelID
         media.eventLoop.execute { media.close(channelID: id) }
         if let dialogID { router.forget(self, dialog: dialogID) }
-        // Late 2xx from other forks are still ACKed and BYEd while the group settles.
-        if let group, !group.isSettled { router.keepSettling(self) }
         completion?(result)
         completion = nil
-    }
-
-    // MARK: Timers and addresses
-
-    private func scheduleTimer() {
-        timer?.cancel()
-        timer = nil
-        guard let deadline = group?.nextDeadline else { return }
-        timer = server.eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds)))) { [weak self] in
-            guard let self, var group = self.group else { return }
-            self.timer = nil
-            let actions = group.timerFired(now: self.router.now())
-            self.group = group
-            self.perform(actions)
-        }
-    }
-
-    /// Where a request of the new leg goes: over the connection a registered phone keeps
-    /// (its REGISTER's flow), else to the next hop when it is an IP literal.
-    private func destination(_ request: DialogRequest, leg: Int?) -> ResponseDestination {
-        let target = leg.flatMap { destinations[$0] } ?? destinations.values.first
-        if let flow = target?.flow, request.nextHop == target?.requestURI || leg != nil {
-            let transport = TransportProtocol(rawValue: flow.transport.rawValue) ?? .udp
-            return ResponseDestination(transport: transport, host: flow.host, port: flow.port,
-                                       connection: transport == .udp || flow.connection == 0 ? nil : ConnectionID(flow.connection),
-                                       listener: transport == .udp ? Int(truncatingIfNeeded: flow.connection) : 0)
-        }
-        return router.destination(towards: request.nextHop, fallback: call.peer)
     }
 }
 

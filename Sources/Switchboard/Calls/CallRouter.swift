@@ -281,7 +281,7 @@ protocol OutboundLegOwner: AnyObject {
 final class CallHandle: @unchecked Sendable {
     private let eventLoop: any EventLoop
     /// Set once on the SIP loop, read there.
-    weak var call: InboundCall?
+    weak var call: (any CallSignalling)?
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop

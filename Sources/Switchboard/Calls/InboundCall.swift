@@ -427,15 +427,8 @@ final class InboundCall: DialogOwner {
     func startTransfer(_ request: TransferRequest, completion: @escaping (TransferResult) -> Void) {
         guard state == .confirmed, transfer == nil, blindTransfer == nil else { return completion(.failed) }
         if request.mode == .blind { return startBlindTransfer(request, completion: completion) }
-        let transfer = BridgedTransfer(call: self, request: request, router: router, server: server) { [weak self] result in
-            self?.transfer = nil
-            completion(result)
-            // The bridged call is over (the callee hung up): so is the caller's.
-            if result == .answered { self?.hangUpFromOurSide() }
-        }
-        self.transfer = transfer
-        let bound = NIOLoopBound(transfer, eventLoop: server.eventLoop)
-        resolveTargets(request.endpoints) { bound.value.start(targets: $0) }
+        transfer = BridgedTransfer.start(anchoredOn: self, request: request, router: router, server: server,
+                                         release: { [weak self] in self?.transfer = nil }, completion: completion)
     }
 
     /// A transfer the callee REFERred on took over the caller (see `BridgedTransfer`).
@@ -455,43 +448,16 @@ final class InboundCall: DialogOwner {
         }
         blindTransfer = transfer
         let bound = NIOLoopBound(transfer, eventLoop: server.eventLoop)
-        resolveTargets(request.endpoints) { targets in
-            guard let first = targets.first else { return bound.value.abandon() }
-            bound.value.start(target: first.requestURI)
-        }
-    }
-
-    /// The SIP targets of transfer endpoints: a person's live registrations (from the
-    /// location service), `sip:` URIs as they are, outside numbers through the trunk.
-    func resolveTargets(_ endpoints: [TransferEndpoint], then body: @escaping ([OutboundTarget]) -> Void) {
         let store = router.registrations?.store
         let trunk = router.environment.policy.trunk
         let loop = server.eventLoop
         let logger = self.logger
-        let handler = NIOLoopBound(body, eventLoop: loop)
+        let endpoints = request.endpoints
         Task {
-            var bindings: [String: [LocationBinding]] = [:]
-            for case .registered(let user) in endpoints {
-                if let store { bindings[user] = await RegistrationService.contacts(ofUser: user, in: store) }
-            }
-            let found = bindings
+            let targets = await RingGroupRunner.targets(for: endpoints, store: store, trunk: trunk, logger: logger)
             loop.execute {
-                var targets: [OutboundTarget] = []
-                for endpoint in endpoints {
-                    switch endpoint {
-                    case .registered(let user):
-                        targets += (found[user] ?? []).map { OutboundTarget.registered($0) }
-                    case .external(let text):
-                        if let uri = try? URI(text), uri.sipURI != nil {
-                            targets.append(.uri(uri))
-                        } else if let target = trunk?.target(forNumber: text) {
-                            targets.append(target)
-                        } else {
-                            logger.notice("transfer to \(text): outside numbers need a trunk, and none is configured")
-                        }
-                    }
-                }
-                handler.value(targets)
+                guard let first = targets.first else { return bound.value.abandon() }
+                bound.value.start(target: first.requestURI)
             }
         }
     }

@@ -1,3 +1,4 @@
+import NIOCore
 import SIPMessage
 import SIPTransport
 
@@ -17,6 +18,12 @@ struct LocalAddressing: Sendable, Equatable {
     var transport: TransportProtocol
 
     init(server: SIPServer, peer: SIPPeer, request: SIPMessage) {
+        self.init(server: server, peer: peer, reachedAs: request.requestURI?.sipURI?.host.trimmingCharacters(in: ["[", "]"]))
+    }
+
+    /// Our addresses towards `peer`; `reachedAs` is the host the peer knows us by, when it
+    /// is known (used with a wildcard listener only, and only when an IP literal).
+    init(server: SIPServer, peer: SIPPeer, reachedAs requested: String?) {
         let ipv6 = peer.host.contains(":")
         let listener = server.listeners.first {
             $0.transport == peer.transport && ($0.address.ipAddress?.contains(":") ?? false) == ipv6
@@ -24,14 +31,25 @@ struct LocalAddressing: Sendable, Equatable {
         let bound = listener?.address.ipAddress ?? (ipv6 ? "::1" : "127.0.0.1")
         if bound != "0.0.0.0" && bound != "::" {
             host = bound
-        } else if let requested = request.requestURI?.sipURI?.host.trimmingCharacters(in: ["[", "]"]),
-                  Self.isIPLiteral(requested) {
+        } else if let requested, Self.isIPLiteral(requested) {
             host = requested
         } else {
             host = ipv6 ? "::1" : "127.0.0.1"
         }
         port = listener?.address.port ?? 5060
         transport = peer.transport
+    }
+
+    /// Our addresses for a call we place to `peer` (click-to-call): with a wildcard
+    /// listener, loopback for a peer on loopback, else the first up, non-loopback interface
+    /// address of the peer's family (no routing table is consulted).
+    init(server: SIPServer, calling peer: SIPPeer) {
+        let ipv6 = peer.host.contains(":")
+        let isLoopback = peer.host.hasPrefix("127.") || peer.host == "::1"
+        let interface = isLoopback ? nil : (try? System.enumerateDevices())?.lazy
+            .compactMap { $0.address?.ipAddress }
+            .first { $0.contains(":") == ipv6 && !$0.hasPrefix("127.") && $0 != "::1" && !$0.hasPrefix("fe80") }
+        self.init(server: server, peer: peer, reachedAs: interface)
     }
 
     /// `host` as it appears in a URI or a Via (IPv6 in brackets).
