@@ -29,6 +29,8 @@ public final class MediaLoopDriver {
     public var onWake: ((_ deadline: NIODeadline, _ woke: NIODeadline) -> Void)?
     /// Datagrams on the shared port that matched no channel.
     public private(set) var unmatchedDatagrams = 0
+    /// RTP datagrams received on every socket of the loop.
+    public private(set) var datagramsReceived = 0
 
     /// How packets reach the kernel.
     public enum WritePath: Sendable {
@@ -333,11 +335,13 @@ public final class MediaLoopDriver {
     // MARK: Receiving
 
     private func receive(_ envelope: AddressedEnvelope<ByteBuffer>, channelID: Int) {
+        datagramsReceived += 1
         guard let channel = clock.channel(channelID) else { return }
         deliver(envelope, to: channel)
     }
 
     private func receiveShared(_ envelope: AddressedEnvelope<ByteBuffer>) {
+        datagramsReceived += 1
         var id = byAddress[envelope.remoteAddress]
         if id == nil {
             // A source not seen yet: route by SSRC (RFC 3550 §8) if a channel knows it.

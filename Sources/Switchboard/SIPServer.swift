@@ -106,6 +106,7 @@ public final class SIPServer: @unchecked Sendable {
             destination.transport = chosen
             destination.connection = nil
         }
+        stats.requestsSent += 1
         let id = transactions.sendRequest(request, to: flow(for: destination), now: now(), into: &outputs)
         drainOutputs()
         transport.flush()

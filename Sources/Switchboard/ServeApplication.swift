@@ -47,16 +47,24 @@ public struct ServeApplication: Sendable {
         ]
         if let webAddress {
             let clickToCall = ClickToCallConfiguration(starter: ClickToCallService(layer: layer, sip: running, logger: logger))
-            services.append(WebService(site: directorySite(layer: layer, clickToCall: clickToCall), address: webAddress, logger: logger))
+            services.append(WebService(site: directorySite(layer: layer, running: running, clickToCall: clickToCall), address: webAddress, logger: logger))
         }
         return ServeApplication(services: services, layer: layer)
     }
 
     /// The web directory over the live flows, registrations and counters, with the
     /// click-to-call forms when `clickToCall` is given.
-    static func directorySite(layer: CallLayer, clickToCall: ClickToCallConfiguration? = nil) -> DirectorySite {
+    static func directorySite(layer: CallLayer, running: RunningSIP? = nil, clickToCall: ClickToCallConfiguration? = nil) -> DirectorySite {
+        let live = liveState(layer: layer, running: running)
+        return DirectorySite(systemSource: { layer.flows }, liveState: live,
+                             configuration: WebConfiguration(clickToCall: clickToCall))
+    }
+
+    /// What the web side reads live: reachability from the location service, the listeners,
+    /// and the counters of calls, transactions, RTP and voicemail for `/metrics`.
+    static func liveState(layer: CallLayer, running: RunningSIP?) -> ClosureLiveState {
         let status = layer.status
-        let live = ClosureLiveState(
+        return ClosureLiveState(
             isReachable: { person in
                 let username = layer.flows.directory.people.first { $0.id == person }?.sip?.username ?? person
                 return await layer.isRegistered(user: username)
@@ -64,10 +72,18 @@ public struct ServeApplication: Sendable {
             sipListenersUp: { status.snapshot.listenersUp },
             metrics: {
                 let snapshot = status.snapshot
+                let media = await layer.mediaCounters()
+                var transactions: [String: Int] = [:]
+                if let server = running?.current?.server,
+                   let stats = try? await server.eventLoop.submit({ server.stats }).get() {
+                    transactions = ["server": stats.requestsAccepted, "client": stats.requestsSent]
+                }
                 return LiveMetrics(activeCalls: snapshot.activeCalls, callsByOutcome: snapshot.callsByOutcome,
+                                   transactionsByKind: transactions, rtpPacketsSent: media?.sent ?? 0,
+                                   rtpPacketsReceived: media?.received ?? 0,
+                                   rtpLateness: LiveMetrics.Lateness(count: media?.lateness.count ?? 0, sumSeconds: media?.lateness.sum ?? 0,
+                                                                     maxSeconds: media?.lateness.maximum ?? 0),
                                    voicemailDeposits: snapshot.voicemailDeposits)
             })
-        return DirectorySite(systemSource: { layer.flows }, liveState: live,
-                             configuration: WebConfiguration(clickToCall: clickToCall))
     }
 }

@@ -2,6 +2,8 @@
 public struct ServerStats: Sendable, Equatable {
     /// Requests handed to the transaction layer.
     public var requestsAccepted = 0
+    /// Requests we sent in client transactions (`sendRequest`, ACKs for 2xx included).
+    public var requestsSent = 0
     /// Responses received and handed to the transaction layer.
     public var responsesReceived = 0
     /// Answers sent without a transaction (400, 420, 483, 501, 513 …), by status.

@@ -76,6 +76,12 @@ public final class CallLayer: Sendable {
     /// The server's counters.
     public var status: SwitchboardStatus { environment.status }
 
+    /// RTP counters and media clock lateness (for `/metrics`).
+    func mediaCounters() async -> MediaCounters? {
+        let media = environment.media
+        return try? await media.eventLoop.submit { media.counters() }.get()
+    }
+
     /// Whether `user` has a live registration (for the web pages).
     public func isRegistered(user: String) async -> Bool {
         !(await RegistrationService.contacts(ofUser: user, in: locations)).isEmpty

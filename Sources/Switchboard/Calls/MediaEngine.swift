@@ -35,6 +35,9 @@ final class MediaEngine: @unchecked Sendable {
             driver.portAllocator = RTPPortAllocator(range: ports)
             let engine = MediaEngine(driver: driver, bindHost: bindHost)
             driver.onEvents = { [unowned engine] events in engine.dispatch(events) }
+            driver.onTick = { [unowned engine] deadline, flushed, _ in
+                engine.lateness.record(seconds: Double(max(0, flushed.uptimeNanoseconds - deadline.uptimeNanoseconds)) / 1e9)
+            }
             driver.start()
             return engine
         }.get()
@@ -96,6 +99,15 @@ final class MediaEngine: @unchecked Sendable {
         driver.clock.channel(id)
     }
 
+    /// How late each tick's packets left (from its deadline to the end of its flush).
+    private var lateness = LatenessTally()
+
+    /// Packet counters and tick lateness so far, for `/metrics` (read on the loop).
+    func counters() -> MediaCounters {
+        eventLoop.assertInEventLoop()
+        return MediaCounters(sent: driver.datagramsSent, received: driver.datagramsReceived, lateness: lateness)
+    }
+
     /// Channels attached now.
     var activeChannels: Int { handlers.count }
 
@@ -115,4 +127,24 @@ extension MediaEvent {
             return channel
         }
     }
+}
+
+/// Count, sum and maximum of tick lateness in seconds.
+struct LatenessTally: Sendable, Equatable {
+    var count = 0
+    var sum = 0.0
+    var maximum = 0.0
+
+    mutating func record(seconds: Double) {
+        count += 1
+        sum += seconds
+        maximum = max(maximum, seconds)
+    }
+}
+
+/// What the media engine reports to `/metrics`.
+struct MediaCounters: Sendable, Equatable {
+    var sent: Int
+    var received: Int
+    var lateness: LatenessTally
 }
