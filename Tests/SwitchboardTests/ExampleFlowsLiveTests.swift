@@ -9,8 +9,8 @@ import Testing
 
 /// The shipped example (`flows/`, `prompts/`) over loopback, at a time the office is open:
 /// a caller dials the main number 100, hears the welcome and the menu, presses 1 as
-/// RFC 4733 events and is transferred (bridged) to Sales — alice's phone, a SIPp UAS bound
-/// in the location service. When that phone is busy the caller lands in the failure path
+/// RFC 4733 events and is transferred (bridged) to Sales — alice's phone, a SIPp UAS that
+/// registered with alice's demo credentials. When that phone is busy the caller lands in the failure path
 /// (the Sales mailbox step).
 @Suite("Example flows, live", .serialized)
 struct ExampleFlowsLiveTests {
@@ -38,8 +38,13 @@ struct ExampleFlowsLiveTests {
                     }
                 }
             }
+            // alice's phone registers for real (digest with the example's demo password) from
+            // the port its SIPp UAS then answers on.
             let phonePort = try SocketClient().port
-            try await server.registerPhone(user: "alice", domain: "example.com", port: phonePort)
+            let (registered, registerOutput) = try await runSIPp(scenario: "register_stay", serverPort: port, transport: "u1", calls: 1,
+                                                                 service: "alice", localPort: phonePort,
+                                                                 extraArguments: ["-au", "alice", "-ap", "alice-demo"])
+            try #require(registered == 0, "REGISTER failed:\n\(registerOutput)")
             async let phone = runSIPp(scenario: phoneScenario, serverPort: port, transport: "u1", calls: 1, localPort: phonePort)
             try await offloaded {
                 try Self.caller(port: port, menuReached: { steps.withLockedValue { $0.contains("menu") } },
