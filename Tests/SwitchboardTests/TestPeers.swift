@@ -156,7 +156,7 @@ func request(_ method: String, port: Int, branch: String = "z9hG4bK\(UInt32.rand
 /// Runs SIPp (Debian's `sip-tester`) with a scenario from Tests/SwitchboardTests/Scenarios
 /// against the server; returns SIPp's exit status (0: every call succeeded) and output.
 func runSIPp(scenario: String, serverPort: Int, transport: String, calls: Int = 3, service: String? = nil,
-             localPort: Int = 0, extraArguments: [String] = []) async throws -> (Int32, String) {
+             localPort: Int = 0, timeoutSeconds: Int = 30, extraArguments: [String] = []) async throws -> (Int32, String) {
     guard let file = Bundle.module.url(forResource: scenario, withExtension: "xml", subdirectory: "Scenarios") else {
         throw SocketClient.SocketError.failed("scenario \(scenario) missing")
     }
@@ -166,7 +166,7 @@ func runSIPp(scenario: String, serverPort: Int, transport: String, calls: Int = 
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
     process.arguments = ["127.0.0.1:\(serverPort)", "-sf", file.path, "-t", transport, "-i", "127.0.0.1", "-p", String(localPort),
-                         "-m", String(calls), "-r", "20", "-timeout", "30s", "-timeout_error", "-nostdin", "-trace_err",
+                         "-m", String(calls), "-r", "20", "-timeout", "\(timeoutSeconds)s", "-timeout_error", "-nostdin", "-trace_err",
                          "-error_file", log.path + ".err"] + (service.map { ["-s", $0] } ?? []) + extraArguments
     process.standardOutput = output
     process.standardError = output

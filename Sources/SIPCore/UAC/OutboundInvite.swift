@@ -58,6 +58,9 @@ public struct OutboundInvite: Sendable {
     public let identity: OutboundInviteIdentity
 
     public private(set) var phase: Phase = .idle
+    /// The 2xx that answered the leg (its Session-Expires, RFC 4028 §7.2, and other headers
+    /// the integrator may need); nil until then.
+    public private(set) var answerResponse: SIPMessage?
     /// The INVITE in progress, as sent (with credentials, after redirects).
     public private(set) var invite: SIPMessage?
     /// Why the leg ended; nil unless `phase == .failed`.
@@ -231,6 +234,7 @@ public struct OutboundInvite: Sendable {
             acks[remoteTag] = ack
             phase = .answered
             ringDeadline = nil
+            answerResponse = response
             return [.sendACK(ack), .answered(dialog, sdpAnswer: response.body)]
         case .cancelling, .failed, .answered, .idle:
             var actions = ackThenBye(dialog)

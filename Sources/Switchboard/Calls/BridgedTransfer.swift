@@ -37,6 +37,8 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
     var onAnswered: (() -> Void)?
     /// A REFER from the callee being carried out (RFC 3515 as recipient).
     private var referral: (subscription: ReferSubscription, transfer: BridgedTransfer)?
+    /// RFC 4028 on the callee's leg, when its 2xx agreed to a timer.
+    private var legTimer: LegSessionTimer?
     private let logger: Logger
 
     init(call: any BridgeAnchor, request: TransferRequest, router: CallRouter, server: SIPServer,
@@ -108,9 +110,10 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
         var negotiator = SessionNegotiator(address: call.addressing.host, port: mediaPort, codecs: router.environment.policy.codecs)
         guard let offer = negotiator.offer() else { return finish(.failed) }
         self.negotiator = negotiator
-        guard let configuration = OutboundInviteConfiguration.switchboard(
+        guard var configuration = OutboundInviteConfiguration.switchboard(
             caller: call.session.info.caller, addressing: call.addressing, offer: offer,
             ringTimeout: request.ringTimeout, timers: router.timers) else { return finish(.failed) }
+        configuration.headers += LegSessionTimer.requestHeaders(router.environment.policy.sessionTimers)
         let runner = RingGroupRunner(targets: targets, configuration: configuration, strategy: .simultaneous,
                                      overallTimeout: request.ringTimeout, fallback: call.peer, router: router, server: server) { [weak self] outcome in
             self?.finished(outcome)
@@ -132,7 +135,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
             return retire()
         }
         answerInDialog(request, transaction: transaction, dialog: dialogID, negotiator: &negotiator, contact: call.addressing.contact,
-                       router: router, server: server, hungUp: { [self] in
+                       router: router, server: server, refreshHeaders: { [legTimer] in legTimer?.peerRefreshed($0) ?? [] }, hungUp: { [self] in
                            logger.info("transfer target hung up")
                            endBridge()
                        }, newStream: { [self] in updateMedia($0) })
@@ -186,6 +189,12 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
             router.dialogs.insert(dialog)
             router.register(self, dialog: dialog.id)
             state = .bridged
+            if let answer = runner?.answerResponse {
+                legTimer = LegSessionTimer(answer: answer, dialog: dialog.id, addressing: call.addressing, fallback: call.peer,
+                                           policy: router.environment.policy.sessionTimers, router: router, server: server) { [weak self] in
+                    self?.sessionExpired()
+                }
+            }
             onAnswered?()
             onAnswered = nil
             startBridge(stream)
@@ -205,9 +214,14 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
         let bChannel = channelID
         let handler = NIOLoopBound(self, eventLoop: server.eventLoop)
         let sipLoop = server.eventLoop
+        let mediaTimeout = router.environment.policy.mediaTimeout
         media.eventLoop.execute {
             var random = SystemRandomNumberGenerator()
-            guard let channel = MediaChannel(id: bChannel, stream: stream, sender: RTPSender(using: &random)),
+            let timeout = TimeAmount.nanoseconds(mediaTimeout.components.seconds * 1_000_000_000)
+            guard let channel = MediaChannel(id: bChannel, stream: stream, sender: RTPSender(using: &random)).map({
+                      $0.receiver.inactivityTimeout = timeout
+                      return $0
+                  }),
                   media.bridge(channel, to: aChannel, handler: MediaEventForwarder(sipLoop: sipLoop, target: handler)) else {
                 sipLoop.execute { handler.value.sendBye(); handler.value.endBridge() }
                 return
@@ -302,8 +316,17 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
         }
     }
 
+    /// The callee's leg missed its session refresh (RFC 4028 §10): it is dead; end both legs.
+    private func sessionExpired() {
+        logger.notice("the transfer target's session expired without refresh; ending the bridge")
+        sendBye()
+        if state == .handedOver { return retire() }
+        endBridge()
+    }
+
     /// After a hand-over the callee hung up: forget its dialog, nothing else.
     private func retire() {
+        legTimer?.stop()
         state = .ended
         if let dialogID { router.forget(self, dialog: dialogID) }
     }
@@ -331,6 +354,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
     private func finish(_ result: TransferResult) {
         guard state != .ended else { return }
         state = .ended
+        legTimer?.stop()
         call.session.stopRingback()
         let media = router.environment.media
         let id = channelID

@@ -54,6 +54,9 @@ public struct CallPolicy: Sendable, Equatable {
     /// Where the web directory is served (`--http`), for the `web-directory` step's
     /// `Call-Info`; nil: the step is declined.
     public var webDirectory: WebDirectoryAddress?
+    /// No RTP or RTCP for this long (not on hold) ends a call leg as dead (RFC 3550 §6.3.5
+    /// spirit; the far end vanished without a BYE).
+    public var mediaTimeout: Duration = .seconds(30)
     /// Where outside numbers go (nil: transfers to numbers fail).
     public var trunk: Trunk?
     /// Methods that must carry valid digest credentials of a directory person, like

@@ -144,7 +144,8 @@ public final class CallRouter: TransactionUser {
         var info = Self.callInfo(of: invite)
         if let authenticatedUser { info.variables["authenticated-user"] = authenticatedUser }
         let session = LiveCallSession(info: info, media: media, prompts: environment.prompts,
-                                      channelID: channelID, signalling: handle, clock: environment.clock)
+                                      channelID: channelID, signalling: handle, clock: environment.clock,
+                                      mediaTimeout: environment.policy.mediaTimeout)
         let call = InboundCall(invite: invite, transaction: transaction, peer: peer, flow: flow, system: system,
                                session: session, router: self, server: server)
         handle.call = call

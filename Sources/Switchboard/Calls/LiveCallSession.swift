@@ -21,6 +21,8 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
     private let signalling: CallHandle
     /// The time flows see.
     private let clock: @Sendable () -> Date
+    /// Silence on the wire this long ends the call as dead.
+    private let mediaTimeout: Duration
 
     // Media-loop state.
     private var channel: MediaChannel?
@@ -39,8 +41,9 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
     }
 
     init(info: CallInfo, media: MediaEngine, prompts: PromptLibrary, channelID: Int, signalling: CallHandle,
-         clock: @escaping @Sendable () -> Date = { Date() }) {
+         clock: @escaping @Sendable () -> Date = { Date() }, mediaTimeout: Duration = .seconds(30)) {
         self.clock = clock
+        self.mediaTimeout = mediaTimeout
         self.info = info
         self.media = media
         self.prompts = prompts
@@ -66,6 +69,7 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
                 endLocally()
                 return
             }
+            created.receiver.inactivityTimeout = .nanoseconds(mediaTimeout.components.seconds * 1_000_000_000)
             channel = created
             media.attach(created, handler: self)
         }

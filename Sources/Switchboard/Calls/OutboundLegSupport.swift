@@ -25,6 +25,7 @@ extension OutboundInviteConfiguration {
 /// and INFO get 200, anything else 405.
 func answerInDialog(_ request: SIPMessage, transaction: ServerTransactionID, dialog: DialogID,
                     negotiator: inout SessionNegotiator?, contact: String, router: CallRouter, server: SIPServer,
+                    refreshHeaders: (SIPMessage) -> [SIPHeader] = { _ in [] },
                     hungUp: () -> Void, newStream: (NegotiatedStream) -> Void) {
     let response: SIPMessage
     switch request.method {
@@ -36,7 +37,14 @@ func answerInDialog(_ request: SIPMessage, transaction: ServerTransactionID, dia
             newStream(answer.stream)
             var ok = SIPMessage.response(to: request, status: 200, reason: "OK")
             ok.headers.append(.contact, contact)
+            for header in refreshHeaders(request) { ok.headers.append(header.name, header.value) }
             ok.setBody(answer.sdp, contentType: .sdp)
+            response = ok
+        } else if request.method == .update, request.body.isEmpty {
+            // A session refresh without a new offer (RFC 4028 §10, RFC 3311 §5.2).
+            var ok = SIPMessage.response(to: request, status: 200, reason: "OK")
+            ok.headers.append(.contact, contact)
+            for header in refreshHeaders(request) { ok.headers.append(header.name, header.value) }
             response = ok
         } else {
             response = SIPMessage.response(to: request, status: 488, reason: "Not Acceptable Here")

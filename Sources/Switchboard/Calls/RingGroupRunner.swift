@@ -40,6 +40,11 @@ final class RingGroupRunner: OutboundLegOwner {
         self.onFinished = onFinished
     }
 
+    /// The 2xx of the leg that answered.
+    var answerResponse: SIPMessage? {
+        answeredLeg.flatMap { group.legs.indices.contains($0) ? group.legs[$0].answerResponse : nil }
+    }
+
     /// Sends the first INVITEs.
     func start() {
         perform(group.start(now: router.now()))
