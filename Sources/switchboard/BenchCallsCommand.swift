@@ -276,9 +276,9 @@ struct CallRunResult {
                 last = max(last, at)
                 count += 1
             }
-            // SIPp writes the date in seconds with a fraction.
+            // SIPp's `Date_ms`: milliseconds since its start.
             let span = last - first
-            if count > 1, span > 0 { achievedRate = Double(count - 1) / (span > 10_000 ? span / 1000 : span) }
+            if count > 1, span > 0 { achievedRate = Double(count - 1) / (span / 1000) }
         }
     }
 
