@@ -6,6 +6,8 @@
 #   make test    the whole test suite, then a bounded fuzzing run
 #   make bench   release build, then `switchboard bench parse` and `bench transactions`
 #   make bench-kamailio  `bench transactions` against Kamailio and Switchboard, interleaved
+#   make bench-calls  whole 2-second prompt calls from SIPp against `switchboard serve` at rising
+#                rates, then an overload run (BENCH_CALLS_ARGS for options, docs/benchmarks.md)
 #   make prompts the default English prompt set (espeak-ng + sox) from prompts/prompts.txt
 #   make fuzz    libFuzzer on the SIP and SDP parsers for FUZZ_SECONDS (default 60)
 #   make bench-peers  the parse benchmark interleaved with Sofia-SIP's and oSIP2's (as root)
@@ -21,7 +23,7 @@ DEB_PACKAGES := binutils git libc6-dev libcurl4 libedit2 libgcc-12-dev libncurse
                 sip-tester openssl graphviz espeak-ng sox libsndfile1-dev libsoxr-dev libspandsp-dev \
                 libsqlite3-dev
 
-.PHONY: deps build run test bench bench-peers bench-kamailio fuzz prompts clean test-browser
+.PHONY: deps build run test bench bench-calls bench-peers bench-kamailio fuzz prompts clean test-browser
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -57,6 +59,11 @@ bench: deps
 bench-kamailio: deps
 	$(SWIFT) build -c release --product switchboard
 	SWITCHBOARD_BIN=.build/release/switchboard Benchmarks/kamailio/run.sh
+
+# Whole calls: SIPp (sip-tester) against a fresh `switchboard serve` per rate, on loopback.
+bench-calls: deps
+	$(SWIFT) build -c release --product switchboard
+	.build/release/switchboard bench calls $(BENCH_CALLS_ARGS)
 
 bench-peers: deps
 	$(SWIFT) build -c release --product switchboard

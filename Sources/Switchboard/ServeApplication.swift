@@ -81,8 +81,8 @@ public struct ServeApplication: Sendable {
                 return LiveMetrics(activeCalls: snapshot.activeCalls, callsByOutcome: snapshot.callsByOutcome,
                                    transactionsByKind: transactions, rtpPacketsSent: media?.sent ?? 0,
                                    rtpPacketsReceived: media?.received ?? 0,
-                                   rtpLateness: LiveMetrics.Lateness(count: media?.lateness.count ?? 0, sumSeconds: media?.lateness.sum ?? 0,
-                                                                     maxSeconds: media?.lateness.maximum ?? 0),
+                                   rtpLateness: LiveMetrics.Lateness(count: media?.latenessCount ?? 0, sumSeconds: media?.latenessSumSeconds ?? 0,
+                                                                     maxSeconds: media?.latenessMaxSeconds ?? 0),
                                    voicemailDeposits: snapshot.voicemailDeposits)
             })
     }

@@ -17,6 +17,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the speed of Switchboard's hot paths.",
-        subcommands: [BenchParseCommand.self, BenchTransactionsCommand.self, BenchMediaCommand.self]
+        subcommands: [BenchParseCommand.self, BenchTransactionsCommand.self, BenchMediaCommand.self, BenchCallsCommand.self]
     )
 }

@@ -126,7 +126,8 @@ public final class CallLayer: Sendable {
 
     /// Stops the media engine.
     public func stop() async {
-        await environment.media.stop()
+        let summary = await environment.media.stop()
+        logger.notice("\(summary)")
         try? await mediaGroup.shutdownGracefully()
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Media
 import NIOConcurrencyHelpers
 import NIOCore
@@ -17,6 +18,8 @@ final class MediaEngine: @unchecked Sendable {
     let eventLoop: any EventLoop
     private let driver: MediaLoopDriver
     private var handlers: [Int: any MediaEventHandler] = [:]
+    /// How late each tick's flush ended against its ideal deadline (see `TickLateness`).
+    private var lateness = TickLateness()
     private let nextChannelID = NIOLockedValueBox(0)
     /// The address media sockets bind to.
     let bindHost: String
@@ -35,17 +38,23 @@ final class MediaEngine: @unchecked Sendable {
             driver.portAllocator = RTPPortAllocator(range: ports)
             let engine = MediaEngine(driver: driver, bindHost: bindHost)
             driver.onEvents = { [unowned engine] events in engine.dispatch(events) }
-            driver.onTick = { [unowned engine] deadline, flushed, _ in
-                engine.lateness.record(seconds: Double(max(0, flushed.uptimeNanoseconds - deadline.uptimeNanoseconds)) / 1e9)
+            driver.onTick = { [unowned engine] deadline, flushed, packets in
+                engine.lateness.record(deadline: deadline, flushed: flushed, packets: packets)
             }
             driver.start()
             return engine
         }.get()
     }
 
-    /// Stops the clock and closes every socket.
-    func stop() async {
-        try? await eventLoop.submit { self.driver.stop() }.get()
+    /// Stops the clock and closes every socket. Returns a one-line summary of the media
+    /// clock's pacing since the start (for the log).
+    @discardableResult
+    func stop() async -> String {
+        (try? await eventLoop.submit {
+            self.driver.stop()
+            return self.lateness.summary(skippedTicks: self.driver.clock.skippedTicks, sent: self.driver.datagramsSent,
+                                         dropped: self.driver.datagramsDropped)
+        }.get()) ?? "media: stopped"
     }
 
     /// A fresh channel number (from any thread).
@@ -99,13 +108,11 @@ final class MediaEngine: @unchecked Sendable {
         driver.clock.channel(id)
     }
 
-    /// How late each tick's packets left (from its deadline to the end of its flush).
-    private var lateness = LatenessTally()
-
     /// Packet counters and tick lateness so far, for `/metrics` (read on the loop).
     func counters() -> MediaCounters {
         eventLoop.assertInEventLoop()
-        return MediaCounters(sent: driver.datagramsSent, received: driver.datagramsReceived, lateness: lateness)
+        return MediaCounters(sent: driver.datagramsSent, received: driver.datagramsReceived, latenessCount: lateness.count,
+                             latenessSumSeconds: lateness.sumSeconds, latenessMaxSeconds: lateness.maxSeconds)
     }
 
     /// Channels attached now.
@@ -115,6 +122,51 @@ final class MediaEngine: @unchecked Sendable {
         for event in events {
             handlers[event.channel]?.handle(event)
         }
+    }
+}
+
+/// A histogram of tick lateness: the time from a tick's ideal deadline to the end of the
+/// flush that sent its packets, in 0.1 ms buckets up to one second (later ones count in
+/// the last bucket). Only ticks that sent packets are counted.
+struct TickLateness {
+    private var buckets = [Int](repeating: 0, count: 10_001)
+    private var ticks = 0
+    private var packets = 0
+    private var worst: Int64 = 0
+    private var total: Int64 = 0
+
+    /// Ticks counted, their summed and their largest lateness (for `/metrics`).
+    var count: Int { ticks }
+    var sumSeconds: Double { Double(total) / 1e9 }
+    var maxSeconds: Double { Double(worst) / 1e9 }
+
+    mutating func record(deadline: NIODeadline, flushed: NIODeadline, packets: Int) {
+        guard packets > 0 else { return }
+        let nanoseconds = max(0, (flushed - deadline).nanoseconds)
+        buckets[Int(min(nanoseconds / 100_000, Int64(buckets.count - 1)))] += 1
+        ticks += 1
+        self.packets += packets
+        worst = max(worst, nanoseconds)
+        total += nanoseconds
+    }
+
+    /// The `fraction` percentile in milliseconds (upper edge of its bucket).
+    func percentile(_ fraction: Double) -> Double {
+        guard ticks > 0 else { return 0 }
+        let wanted = Int((Double(ticks) * fraction).rounded(.up))
+        var seen = 0
+        for (index, count) in buckets.enumerated() {
+            seen += count
+            if seen >= max(wanted, 1) { return Double(index + 1) / 10 }
+        }
+        return Double(buckets.count) / 10
+    }
+
+    /// `media: N ticks with packets, lateness p50 … p99 … max …, K skipped ticks, …`
+    func summary(skippedTicks: Int64, sent: Int, dropped: Int) -> String {
+        let line = "media: %d ticks with packets (%d packets), flush lateness p50 %.1f ms p99 %.1f ms max %.1f ms, %d ticks skipped, %d datagrams sent, %d dropped"
+        return String(format: line, ticks, packets, percentile(0.5), percentile(0.99), Double(worst) / 1e6,
+                      Int(skippedTicks), sent, dropped)
     }
 }
 
@@ -129,22 +181,11 @@ extension MediaEvent {
     }
 }
 
-/// Count, sum and maximum of tick lateness in seconds.
-struct LatenessTally: Sendable, Equatable {
-    var count = 0
-    var sum = 0.0
-    var maximum = 0.0
-
-    mutating func record(seconds: Double) {
-        count += 1
-        sum += seconds
-        maximum = max(maximum, seconds)
-    }
-}
-
 /// What the media engine reports to `/metrics`.
 struct MediaCounters: Sendable, Equatable {
     var sent: Int
     var received: Int
-    var lateness: LatenessTally
+    var latenessCount: Int
+    var latenessSumSeconds: Double
+    var latenessMaxSeconds: Double
 }
