@@ -16,6 +16,8 @@ final class CallEnvironment: Sendable {
     let voicemail: (any VoicemailStore)?
     /// Counters for `/healthz` and `/metrics`.
     let status: SwitchboardStatus
+    /// The process's one guard against PIN guessing by phone (docs/voicemail.md#lock-out-pinguard).
+    let pinGuard = PINGuardKeeper()
 
     init(system: FlowSystem, prompts: PromptLibrary, media: MediaEngine, policy: CallPolicy,
          voicemail: (any VoicemailStore)? = nil, status: SwitchboardStatus = SwitchboardStatus()) {

@@ -132,6 +132,7 @@ public final class CallRouter: TransactionUser {
         let handle = CallHandle(eventLoop: server.eventLoop)
         let session = LiveCallSession(info: Self.callInfo(of: invite), media: media, prompts: environment.prompts,
                                       channelID: channelID, signalling: handle)
+        session.environment = environment  // voicemail steps: store, PIN guard, counters
         let call = InboundCall(invite: invite, transaction: transaction, peer: peer, flow: flow, system: system,
                                session: session, router: self, server: server)
         handle.call = call

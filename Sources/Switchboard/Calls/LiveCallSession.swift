@@ -13,19 +13,24 @@ import SDP
 /// lives on the media engine's event loop; the async methods hop there.
 final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable {
     let info: CallInfo
-    private let media: MediaEngine
-    private let prompts: PromptLibrary
+    let media: MediaEngine
+    let prompts: PromptLibrary
     /// The media channel number (its sockets are open from the start).
     let channelID: Int
     /// The signalling side: BYE the caller, ring transfer targets.
-    private let signalling: CallHandle
+    let signalling: CallHandle
+    /// The shared services voicemail steps use (store, PIN guard, counters); set by the
+    /// router before the flow starts. Nil: voicemail steps fail.
+    var environment: CallEnvironment?
 
     // Media-loop state.
-    private var channel: MediaChannel?
+    private(set) var channel: MediaChannel?
     /// Keys pressed and not yet consumed (type-ahead after a barge-in, keys between steps).
-    private var keys: [Character] = []
+    var keys: [Character] = []
     private var waiter: Waiter?
-    private var ended = false
+    private(set) var ended = false
+    /// A voicemail recording in progress (see `LiveCallSession+Voicemail.swift`).
+    var recording: LiveRecording?
 
     private enum Waiter {
         case play(CheckedContinuation<PlaybackResult, any Error>, bargeIn: Bool)
@@ -108,10 +113,6 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
         return result
     }
 
-    func voicemail(_ request: VoicemailRequest) async throws -> VoicemailResult { .failed }
-
-    func voicemailAccess(_ request: VoicemailAccessRequest) async throws -> VoicemailAccessResult { .failed }
-
     func offerWebDirectory() async throws -> WebDirectoryResult { .declined }
 
     /// Ringback to the caller while a transfer rings (ITU-T E.180 cadence); stopped by the
@@ -139,13 +140,13 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
         if wasUp { signalling.hangUp() }
     }
 
-    private func isEnded() async -> Bool {
+    func isEnded() async -> Bool {
         (try? await media.eventLoop.submit { [self] in ended }.get()) ?? true
     }
 
     // MARK: Media loop
 
-    private func startPlaying(_ items: [PlayItem], bargeIn: Bool,
+    func startPlaying(_ items: [PlayItem], bargeIn: Bool,
                               _ continuation: CheckedContinuation<PlaybackResult, any Error>) {
         guard !ended, let channel else { return continuation.resume(throwing: CallSessionError.callerHungUp) }
         if bargeIn, let first = keys.first {
@@ -199,6 +200,7 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
     }
 
     private func received(_ key: Character) {
+        if recording != nil { return recordingReceived(key) }
         switch waiter {
         case .play(_, let bargeIn):
             if bargeIn { keys.append(key) }  // the interruption event follows; the key stays buffered
@@ -226,6 +228,7 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
     private func finish() {
         guard !ended else { return }
         ended = true
+        endRecording(.hangUp)
         switch waiter {
         case .play(let continuation, _):
             continuation.resume(throwing: CallSessionError.callerHungUp)
