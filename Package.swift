@@ -123,6 +123,7 @@ let package = Package(
         .testTarget(name: "SDPTests", dependencies: ["SDP", "TestSupport"]),
         .testTarget(name: "SIPTransportTests", dependencies: ["SIPTransport", "TestSupport"]),
         .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "SIPTransport", "SIPTransaction", "SIPCore", "TestSupport",
+                                                             "Media", "Storage", "Voicemail",
                                                              .product(name: "NIOSSL", package: "swift-nio-ssl")],
                     resources: [.copy("Scenarios")]),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "TestSupport"]),

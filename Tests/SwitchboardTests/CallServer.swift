@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import SIPTransport
+import Voicemail
 @testable import Switchboard
 
 /// The real call layer on loopback for one test: the flows in Tests/Fixtures/call-flows,
@@ -18,10 +19,11 @@ final class CallServer: @unchecked Sendable {
     let router: CallRouter
     let server: SIPServer
 
-    init(flows: String = CallServer.flows, policy: CallPolicy = CallPolicy()) async throws {
+    init(flows: String = CallServer.flows, policy: CallPolicy = CallPolicy(), voicemail: (any VoicemailStore)? = nil) async throws {
         var logger = Logger(label: "call-test")
         logger.logLevel = .warning
-        layer = try await CallLayer.start(flows: flows, prompts: Self.prompts, policy: policy, rtpPorts: 30000...39999, logger: logger)
+        layer = try await CallLayer.start(flows: flows, prompts: Self.prompts, policy: policy, rtpPorts: 30000...39999,
+                                          voicemail: voicemail, logger: logger)
         router = layer.makeRouter()
         server = SIPServer(transport: SIPTransportConfiguration(listen: [ListenAddress(host: "127.0.0.1", port: 0)]),
                            user: router, eventLoop: group.next(), logger: logger)
@@ -55,8 +57,9 @@ final class CallServer: @unchecked Sendable {
 }
 
 /// Runs `body` with a started call server, stopping it whatever happens.
-func withCallServer<T>(policy: CallPolicy = CallPolicy(), _ body: (CallServer, Int) async throws -> T) async throws -> T {
-    let server = try await CallServer(policy: policy)
+func withCallServer<T>(policy: CallPolicy = CallPolicy(), voicemail: (any VoicemailStore)? = nil,
+                       _ body: (CallServer, Int) async throws -> T) async throws -> T {
+    let server = try await CallServer(policy: policy, voicemail: voicemail)
     do {
         let port = try await server.start()
         let result = try await body(server, port)

@@ -47,6 +47,9 @@ public struct CallPolicy: Sendable, Equatable {
     public var overloadRetryAfter = 5
     /// RFC 4028 session timers: our Min-SE and preferred interval.
     public var sessionTimers = SessionTimerPolicy(preferredInterval: 1800, uasChoiceWhenUnspecified: .uac)
+    /// Send unsolicited message-summary NOTIFYs (RFC 3842) to the registered contacts of the
+    /// user named like a mailbox on every change of it (phones that never SUBSCRIBE).
+    public var unsolicitedMessageWaiting = false
 
     public init() {}
 }

@@ -31,6 +31,9 @@ public final class CallRouter: TransactionUser {
     private var unanswered: [ServerTransactionID: InboundCall] = [:]
     /// REGISTER handling and the location service (nil: REGISTER gets 405).
     let registrations: RegistrationService?
+    /// Message-waiting indication (RFC 3842): SUBSCRIBE/NOTIFY for mailboxes (nil without a
+    /// voicemail store: SUBSCRIBE gets 405).
+    private(set) var messageWaiting: MessageWaitingService?
     /// Sees every flow's trace events (tests, logs).
     public var traceObserver: (@Sendable (TraceEvent) -> Void)?
     /// Counters; read on the event loop.
@@ -40,6 +43,10 @@ public final class CallRouter: TransactionUser {
         self.environment = environment
         self.timers = timers
         self.registrations = locations.map { RegistrationService(environment: environment, store: $0) }
+        if let store = environment.voicemail {
+            messageWaiting = MessageWaitingService(store: store, router: self, locations: locations,
+                                                   unsolicited: environment.policy.unsolicitedMessageWaiting)
+        }
     }
 
     /// Calls in progress (set up, answered or confirmed).
@@ -51,6 +58,12 @@ public final class CallRouter: TransactionUser {
     // MARK: TransactionUser
 
     public func received(request: SIPMessage, transaction: ServerTransactionID, from peer: SIPPeer, server: SIPServer) {
+        // RFC 3842 message waiting: every SUBSCRIBE, new or a refresh in its dialog, goes to
+        // the notifier (MessageWaitingService), which keeps its own subscription dialogs.
+        if let messageWaiting {
+            messageWaiting.attach(server)
+            if request.method == .subscribe { return messageWaiting.handle(request, transaction: transaction, from: peer, server: server) }
+        }
         switch dialogs.route(request, retryAfter: UInt32.random(in: 0...10)) {
         case .outsideDialog:
             outsideDialog(request, transaction: transaction, from: peer, server: server)
