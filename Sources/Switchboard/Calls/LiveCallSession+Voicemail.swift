@@ -39,7 +39,7 @@ extension LiveCallSession {
         let deposit = VoicemailDeposit(store: store, phone: LiveVoicemailPhone(session: self, language: request.language),
                                        mailbox: request.mailbox, caller: VoicemailCaller(number: caller),
                                        calledNumber: info.called, greeting: request.greeting,
-                                       log: { logger.warning("\($0)") })
+                                       operatorAvailable: request.operatorAvailable, log: { logger.warning("\($0)") })
         switch await deposit.run() {
         case .saved(let message):
             environment.status.update { $0.voicemailDeposits += 1 }
@@ -49,7 +49,7 @@ extension LiveCallSession {
             return .noMessage
         case .operatorRequested(let saved):
             if saved != nil { environment.status.update { $0.voicemailDeposits += 1 } }
-            return saved == nil ? .noMessage : .recorded
+            return .operatorRequested
         case .failed:
             return .failed
         }
