@@ -31,7 +31,7 @@ struct VoicemailRetrievalTests {
     }
 
     /// Every message key in one session (see `allKeys`).
-    private static let session: [ScriptedPhone.Input] = [
+    static let session: [ScriptedPhone.Input] = [
         .keys("1234#"), .wait,                 // PIN; the counts play out
         .keys("1"), .wait, .wait,              // listen: envelope and audio of message 1
         .keys("5"), .keys("*"), .keys("#"), .wait,  // replay; back 5 s (to 0); forward 5 s (1 → 6); to the end
@@ -151,7 +151,7 @@ struct VoicemailRetrievalTests {
     }
 
     @Test("A hang-up at every point of a session ends it with hungUp; nothing is left half done",
-          arguments: 0..<session.count)
+          arguments: 0..<VoicemailRetrievalTests.session.count)
     func hangUpAnywhere(cut: Int) async throws {
         let fixture = try F()
         defer { fixture.cleanUp() }

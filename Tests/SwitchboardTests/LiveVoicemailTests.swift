@@ -12,7 +12,7 @@ import Voicemail
 @Suite("Live voicemail", .serialized)
 struct LiveVoicemailTests {
     /// A data directory with mailbox 301 (PIN 1234), removed afterwards.
-    final class Data: @unchecked Sendable {
+    final class VoicemailData: @unchecked Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vm-live-\(UUID().uuidString)")
         let stores: SwitchboardStores
         init() async throws {
@@ -129,7 +129,7 @@ struct LiveVoicemailTests {
 
     @Test("A caller leaves a message; a second call logs in with the PIN over RFC 4733 and hears it back")
     func depositThenRetrieve() async throws {
-        let data = try await Data()
+        let data = try await VoicemailData()
         let store = data.stores.voicemail
         try await withCallServer(voicemail: store) { server, port in
             // Deposit: # skips the greeting, the beep, 3 s of tone, hang-up.
@@ -164,7 +164,7 @@ struct LiveVoicemailTests {
 
     @Test("SUBSCRIBE message-summary: 200, a NOTIFY with the counts, and a NOTIFY after a new message")
     func messageWaiting() async throws {
-        let data = try await Data()
+        let data = try await VoicemailData()
         let store = data.stores.voicemail
         try await withCallServer(voicemail: store) { _, port in
             let phone = try SocketClient(connectTo: port)

@@ -76,10 +76,9 @@ extension LiveCallSession {
             case .completed, .loginFailed, .lockedOut:
                 return .completed
             case .callBack(let number):
-                let result = try await transfer(TransferRequest(destination: "call-back/\(number)", endpoints: [.external(number)],
-                                                                ringTimeout: .seconds(30), mode: .bridged, whisper: [],
-                                                                language: request.language))
-                return result == .answered ? .completed : .failed
+                // Not reachable today: live calls do not allow call-back (no step option yet).
+                logger.notice("voicemail call-back to \(number) requested; call-back is not enabled")
+                return .completed
             }
         } catch VoicemailPhoneError.hungUp {
             throw CallSessionError.callerHungUp

@@ -96,7 +96,7 @@ final class MessageWaitingService: OutboundLegOwner {
 
     /// The RFC 3842 body for `counts`: unheard messages are new, the rest old.
     static func summary(_ counts: Voicemail.MessageCounts?, mailbox: String, accountHost: String?) -> MessageSummary {
-        let pair = counts?.messageSummary ?? (0, 0)
+        let pair: (new: Int, old: Int) = counts?.messageSummary ?? (new: 0, old: 0)
         let account = accountHost.map { "sip:\(mailbox)@\($0)" }
         return MessageSummary(account: account, voice: SIPCore.MessageCounts(new: UInt32(clamping: pair.new),
                                                                                  old: UInt32(clamping: pair.old)))
@@ -120,7 +120,7 @@ final class MessageWaitingService: OutboundLegOwner {
             let request = SIPMessage.request(.notify, uri: .sip(SIPURI(user: mailbox, host: peer.host)), headers: SIPHeaders())
             return LocalAddressing(server: server, peer: peer, request: request).via(branch: server.newBranch())
         }
-        return Via(transport: "UDP", host: "127.0.0.1", port: 5060, branch: server.newBranch())
+        return Via(transport: "UDP", host: "127.0.0.1", port: 5060, branch: server.newBranch(), parameters: [])
     }
 
     private func perform(_ actions: [NotifierAction], transaction: ServerTransactionID?, peer: SIPPeer?, server: SIPServer) {

@@ -191,8 +191,9 @@ public struct VoicemailRetrieval: Sendable {
     private func menuKey(_ prompt: String, pending: Character?, silent: inout Int) async throws -> Character {
         if let pending { return pending }
         while true {
-            let key = try await phone.play([.prompt(prompt)], bargeIn: true)
-            if let key = try await key ?? phone.collect(.menuKey(prefix: nil)).first {
+            var key = try await phone.play([.prompt(prompt)], bargeIn: true)
+            if key == nil { key = try await phone.collect(.menuKey(prefix: nil)).first }
+            if let key {
                 silent = 0
                 return key
             }
@@ -264,10 +265,10 @@ public struct VoicemailRetrieval: Sendable {
                 switch playback {
                 case .finished:
                     key = nil
-                case .interrupted(by: "*", let position):
+                case .interrupted("*", let position):
                     stage = .audio(from: max(.zero, position - .seconds(5)))
                     continue
-                case .interrupted(by: "#", let position):
+                case .interrupted("#", let position):
                     let target = position + .seconds(5)
                     if target < message.duration {
                         stage = .audio(from: target)
