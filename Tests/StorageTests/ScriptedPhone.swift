@@ -11,6 +11,8 @@ import Voicemail
 /// Keys barge into any barge-in prompt (the fake does not model timing); a prompt without
 /// barge-in leaves keys for the next read.
 actor ScriptedPhone: VoicemailPhone {
+    struct DiskFull: Error {}
+
     enum Input: Sendable, Equatable {
         /// Keys typed (buffered; read one by one).
         case keys(String)
@@ -21,6 +23,8 @@ actor ScriptedPhone: VoicemailPhone {
         case speak(Double, RecordResult.Ending)
         /// Lets the next barge-in prompt or message play to its end (a read skips it).
         case wait
+        /// The recording fails to write (a full disk): `record` throws after writing half a file.
+        case diskFull
         /// Hangs up.
         case hangUp
     }
@@ -66,6 +70,8 @@ actor ScriptedPhone: VoicemailPhone {
         case .wait:
             inputs.removeFirst()
             return try nextKey(waiting: waiting)
+        case .diskFull:
+            return nil
         }
     }
 
@@ -132,6 +138,11 @@ actor ScriptedPhone: VoicemailPhone {
 
     func record(to file: URL, _ request: RecordRequest) throws -> RecordResult {
         if gone { return RecordResult(duration: .zero, ending: .hangUp) }
+        if inputs.first == .diskFull {
+            inputs.removeFirst()
+            try Data(WAVBytes.pcm16(frames: 4000).prefix(3000)).write(to: file)
+            throw DiskFull()
+        }
         guard case .speak(let seconds, let ending) = inputs.first else {
             if inputs.first == .hangUp || inputs.isEmpty {
                 if !inputs.isEmpty { inputs.removeFirst() }

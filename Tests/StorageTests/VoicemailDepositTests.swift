@@ -101,7 +101,7 @@ struct VoicemailDepositTests {
         defer { fixture.cleanUp() }
         let store = try fixture.open().voicemail
         try await F.mailbox(store, limits: MailboxLimits(maxMessages: 1))
-        try await F.deposit(store)
+        _ = try await F.deposit(store)
         let phone = ScriptedPhone([.speak(3, .hangUp)])
         #expect(await deposit(store, phone) == .mailboxFull)
         #expect(await phone.heard == ["vm-mailbox-full"])
@@ -155,6 +155,23 @@ struct VoicemailDepositTests {
         guard case .saved = await deposit(store, damaged, mailbox: "sales", log: lines.append) else { Issue.record("damaged"); return }
         #expect(await damaged.heard.first == "vm-greeting")
         #expect(lines.all.contains { $0.contains("own.wav") })
+    }
+
+    @Test("A recording that cannot be written (full disk): the caller is told, nothing half-written is kept or shown")
+    func diskFull() async throws {
+        let fixture = try F()
+        defer { fixture.cleanUp() }
+        let store = try fixture.open().voicemail
+        try await F.mailbox(store)
+        let phone = ScriptedPhone([.wait, .diskFull])
+        guard case .failed = await deposit(store, phone) else { Issue.record("a failed write is a failure"); return }
+        #expect(await phone.heard.last == "technical-difficulty")
+        #expect(try await store.messages(in: "201", folder: nil).isEmpty)
+        #expect(try await store.counts(for: "201").total == 0)
+        let folder = fixture.directory.appendingPathComponent("voicemail/201")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).isEmpty)
+        // The slot is free again: the next caller records normally.
+        guard case .saved = await deposit(store, ScriptedPhone([.wait, .speak(2, .hangUp)])) else { Issue.record("next deposit"); return }
     }
 
     @Test("A hang-up at every point of a deposit leaves no half-written message behind", arguments: 0...7)

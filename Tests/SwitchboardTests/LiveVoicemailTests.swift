@@ -1,5 +1,6 @@
 import Foundation
 import Media
+import SIPCore
 import SIPMessage
 import Storage
 import Testing
@@ -127,6 +128,17 @@ struct LiveVoicemailTests {
         return energy > 1e6 && power / (energy * Double(samples.count) / 2) > 0.5
     }
 
+    @Test("MWI bodies: unheard messages are new, the rest old; a removed mailbox reads as no messages")
+    func summaryBodies() {
+        let waiting = MessageWaitingService.summary(Voicemail.MessageCounts(new: 2, saved: 1, unheard: 1), mailbox: "301",
+                                                    accountHost: "192.0.2.1")
+        #expect(waiting.text == "Messages-Waiting: yes\r\nMessage-Account: sip:301@192.0.2.1\r\nVoice-Message: 1/2\r\n")
+        let heard = MessageWaitingService.summary(Voicemail.MessageCounts(new: 1, saved: 2, unheard: 0), mailbox: "sales",
+                                                  accountHost: nil)
+        #expect(heard.text == "Messages-Waiting: no\r\nVoice-Message: 0/3\r\n")
+        #expect(MessageWaitingService.summary(nil, mailbox: "301", accountHost: nil).text == "Messages-Waiting: no\r\nVoice-Message: 0/0\r\n")
+    }
+
     @Test("A caller leaves a message; a second call logs in with the PIN over RFC 4733 and hears it back")
     func depositThenRetrieve() async throws {
         let data = try await VoicemailData()
@@ -174,17 +186,23 @@ struct LiveVoicemailTests {
                 "CSeq: 1 SUBSCRIBE\r\nContact: <sip:301@127.0.0.1:\(phone.port)>\r\nEvent: message-summary\r\n" +
                 "Expires: 600\r\nContent-Length: 0\r\n\r\n")
             var gotOK = false
+            var dialogTag: String?
+            var states: [String] = []
             var bodies: [String] = []
             /// Reads until a NOTIFY whose body contains `text` (answering each with 200).
             func awaitNotify(containing text: String) throws -> Bool {
                 while let message = try phone.receiveMessage() {
-                    if message.statusCode == 200, (try? message.cseq())?.method == .subscribe { gotOK = true }
+                    if message.statusCode == 200, (try? message.cseq())?.method == .subscribe {
+                        gotOK = true
+                        dialogTag = try? message.to().tag
+                    }
                     guard message.method == .notify else { continue }
                     var response = SIPMessage.response(to: message, status: 200, reason: "OK")
                     response.headers.set(.contentLength, "0")
                     try phone.send(response.serialized())
                     let body = String(decoding: message.body, as: UTF8.self)
                     bodies.append(body)
+                    states.append(message.headers.values(.subscriptionState).first ?? "")
                     #expect(message.headers.values(.event).first == "message-summary")
                     if body.contains(text) { return true }
                 }
@@ -202,6 +220,20 @@ struct LiveVoicemailTests {
             _ = try await store.commitRecording(ticket, duration: .seconds(2))
             #expect(try awaitNotify(containing: "Voice-Message: 1/0"))
             #expect(bodies.last?.contains("Messages-Waiting: yes\r\n") == true)
+            #expect(states.last?.hasPrefix("active;expires=") == true)
+
+            // Unsubscribing inside the subscription's dialog (RFC 6665 §4.1.2.3): 200, then
+            // a final NOTIFY with the state.
+            let tag = try #require(dialogTag)
+            try phone.send("SUBSCRIBE sip:301@127.0.0.1:\(port) SIP/2.0\r\n" +
+                "Via: SIP/2.0/UDP 127.0.0.1:\(phone.port);branch=z9hG4bKmwi2;rport\r\nMax-Forwards: 70\r\n" +
+                "From: <sip:301@127.0.0.1>;tag=phone1\r\nTo: <sip:301@127.0.0.1>;tag=\(tag)\r\nCall-ID: mwi-live-1\r\n" +
+                "CSeq: 2 SUBSCRIBE\r\nContact: <sip:301@127.0.0.1:\(phone.port)>\r\nEvent: message-summary\r\n" +
+                "Expires: 0\r\nContent-Length: 0\r\n\r\n")
+            gotOK = false
+            #expect(try awaitNotify(containing: "Voice-Message: 1/0"))
+            #expect(gotOK)
+            #expect(states.last?.hasPrefix("terminated") == true)
         }
     }
 }

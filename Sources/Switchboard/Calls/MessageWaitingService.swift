@@ -164,12 +164,17 @@ final class MessageWaitingService: OutboundLegOwner {
         timer?.cancel()
         timer = nil
         guard let deadline = notifier.nextDeadline else { return }
-        timer = server.eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds)))) { [weak self] in
-            guard let self else { return }
-            self.timer = nil
-            let actions = self.notifier.timerFired(now: self.router.now(), newVia: { self.via(for: "", server: server) })
-            self.perform(actions, transaction: nil, peer: nil, server: server)
+        // The service lives as long as its router; the timer may hold it until it fires.
+        let bound = NIOLoopBound(self, eventLoop: server.eventLoop)
+        timer = server.eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds)))) {
+            bound.value.expiryTimerFired(server: server)
         }
+    }
+
+    private func expiryTimerFired(server: SIPServer) {
+        timer = nil
+        let actions = notifier.timerFired(now: router.now(), newVia: { self.via(for: "", server: server) })
+        perform(actions, transaction: nil, peer: nil, server: server)
     }
 
     // MARK: OutboundLegOwner (NOTIFY transactions)
