@@ -236,4 +236,47 @@ struct LiveVoicemailTests {
             #expect(states.last?.hasPrefix("terminated") == true)
         }
     }
+
+    @Test("Unsolicited MWI: a registered phone of the mailbox's owner gets a NOTIFY on every change without subscribing")
+    func unsolicitedNotify() async throws {
+        let data = try await VoicemailData()
+        let store = data.stores.voicemail
+        try await store.createMailbox(Mailbox(number: "alice", ownerName: "Alice Archer"))
+        var policy = CallPolicy()
+        policy.unsolicitedMessageWaiting = true
+        try await withCallServer(policy: policy, voicemail: store) { _, port in
+            // alice registers (digest, RFC 8760) from this socket.
+            let phone = try SocketClient(connectTo: port)
+            let register = try SIPParser().parse(Array(("REGISTER sip:127.0.0.1:\(port) SIP/2.0\r\n" +
+                "Via: SIP/2.0/UDP 127.0.0.1:\(phone.port);branch=z9hG4bKreg1;rport\r\nMax-Forwards: 70\r\n" +
+                "To: <sip:alice@127.0.0.1>\r\nFrom: <sip:alice@127.0.0.1>;tag=r1\r\nCall-ID: mwi-reg\r\nCSeq: 1 REGISTER\r\n" +
+                "Contact: <sip:alice@127.0.0.1:\(phone.port)>\r\nExpires: 600\r\nContent-Length: 0\r\n\r\n").utf8))
+            try phone.send(register.serialized())
+            let challenge = try #require(try phone.receiveMessage())
+            #expect(challenge.statusCode == 401)
+            var responder = DigestResponder(credentials: [.password("secret", username: "alice")])
+            var authorized = try responder.authorize(register, challengedBy: challenge)
+            authorized.replaceTopVia(Via(host: "127.0.0.1", port: UInt16(phone.port), branch: "z9hG4bKreg2",
+                                         parameters: [GenericParameter(name: "rport", value: nil)]))
+            authorized.headers.set(.cseq, "2 REGISTER")
+            try phone.send(authorized.serialized())
+            #expect(try phone.receiveMessage()?.statusCode == 200)
+
+            let ticket = try await store.beginRecording(mailbox: "alice", caller: VoicemailCaller(number: "1"), calledNumber: "100", at: Date())
+            let writer = try WAVWriter(path: ticket.audioFile.path, sampleRate: 8000)
+            try writer.write([Int16](repeating: 1000, count: 16_000))
+            writer.close()
+            _ = try await store.commitRecording(ticket, duration: .seconds(2))
+
+            let notify = try #require(try phone.receiveMessage(), "no unsolicited NOTIFY")
+            #expect(notify.method == .notify)
+            #expect(notify.requestURI?.sipURI?.user == "alice")
+            #expect(notify.headers.values(.event).first == "message-summary")
+            #expect(String(decoding: notify.body, as: UTF8.self).contains("Messages-Waiting: yes\r\n"))
+            #expect(String(decoding: notify.body, as: UTF8.self).contains("Voice-Message: 1/0\r\n"))
+            var response = SIPMessage.response(to: notify, status: 200, reason: "OK")
+            response.headers.set(.contentLength, "0")
+            try phone.send(response.serialized())
+        }
+    }
 }
