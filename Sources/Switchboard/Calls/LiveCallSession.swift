@@ -10,7 +10,9 @@ import SDP
 ///
 /// The interpreter awaits one thing at a time (a play, a collect); that wait is `waiter`,
 /// resumed by a media event, a timeout, or the end of the call (`callerHungUp`). All state
-/// lives on the media engine's event loop; the async methods hop there.
+/// lives on the media engine's event loop; the async methods hop there. The voicemail steps
+/// (`LiveCallSession+Voicemail.swift`) add one more wait, a recording (`recording`), which
+/// keys and the end of the call also stop.
 final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable {
     let info: CallInfo
     let media: MediaEngine
@@ -140,14 +142,14 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
         if wasUp { signalling.hangUp() }
     }
 
-    func isEnded() async -> Bool {
+    private func isEnded() async -> Bool {
         (try? await media.eventLoop.submit { [self] in ended }.get()) ?? true
     }
 
     // MARK: Media loop
 
     func startPlaying(_ items: [PlayItem], bargeIn: Bool,
-                              _ continuation: CheckedContinuation<PlaybackResult, any Error>) {
+                      _ continuation: CheckedContinuation<PlaybackResult, any Error>) {
         guard !ended, let channel else { return continuation.resume(throwing: CallSessionError.callerHungUp) }
         if bargeIn, let first = keys.first {
             // A key already typed stops the prompt before it starts; it stays buffered.
