@@ -94,15 +94,15 @@ struct LiveVoicemailTests {
             }
         }
 
-        /// Drains RTP until a run of `packets` packets dominated by 440 Hz arrives (the
-        /// message played back), or `seconds` pass.
-        func hearsTone(packets needed: Int = 25, within seconds: Double = 30) -> Bool {
+        /// Drains RTP until a run of `packets` packets dominated by `frequency` arrives (440 Hz:
+        /// the message played back; 1 kHz: the beep before a recording), or `seconds` pass.
+        func hearsTone(_ frequency: Double = 440, packets needed: Int = 25, within seconds: Double = 30) -> Bool {
             let end = Date().addingTimeInterval(seconds)
             var run = 0
             while Date() < end, let packet = rtp.receive() {
                 guard packet.count == 172, packet[1] & 0x7F == 0 else { continue }
                 let samples = packet.dropFirst(12).map { Double(G711.linear(fromULaw: $0)) }
-                run = LiveVoicemailTests.isTone(samples, frequency: 440) ? run + 1 : 0
+                run = LiveVoicemailTests.isTone(samples, frequency: frequency) ? run + 1 : 0
                 if run >= needed { return true }
             }
             return false
@@ -147,7 +147,8 @@ struct LiveVoicemailTests {
             // Deposit: # skips the greeting, the beep, 3 s of tone, hang-up.
             let caller = try Caller(number: "600", serverPort: port)
             try caller.press("#")
-            try await caller.speak(seconds: 3.5)
+            #expect(caller.hearsTone(1000, packets: 3), "no beep")
+            try await caller.speak(seconds: 3)
             try caller.hangUp()
             var saved: [VoicemailMessage] = []
             for _ in 0..<500 where saved.isEmpty {
