@@ -158,7 +158,13 @@ struct LiveVoicemailTests {
             let message = try #require(saved.first, "no message stored")
             #expect(message.duration >= .seconds(1) && message.duration <= .seconds(4))
             #expect(message.caller.number == "4930555")
-            #expect(server.layer.status.snapshot.voicemailDeposits == 1)
+            // The counter follows the commit (the step counts after the store answers).
+            var deposits = 0
+            for _ in 0..<500 where deposits == 0 {
+                deposits = server.layer.status.snapshot.voicemailDeposits
+                if deposits == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(deposits == 1)
 
             // Retrieval: PIN 1234#, 1 to listen; the envelope, then the tone comes back.
             let owner = try Caller(number: "601", serverPort: port)
