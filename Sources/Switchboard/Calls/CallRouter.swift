@@ -58,11 +58,11 @@ public final class CallRouter: TransactionUser {
     // MARK: TransactionUser
 
     public func received(request: SIPMessage, transaction: ServerTransactionID, from peer: SIPPeer, server: SIPServer) {
-        // RFC 3842 message waiting: every SUBSCRIBE, new or a refresh in its dialog, goes to
+        // RFC 3842 message waiting: a new SUBSCRIBE, or one in a subscription's dialog, goes to
         // the notifier (MessageWaitingService), which keeps its own subscription dialogs.
         if let messageWaiting {
             messageWaiting.attach(server)
-            if request.method == .subscribe { return messageWaiting.handle(request, transaction: transaction, from: peer, server: server) }
+            if messageWaiting.takes(request) { return messageWaiting.handle(request, transaction: transaction, from: peer, server: server) }
         }
         switch dialogs.route(request, retryAfter: UInt32.random(in: 0...10)) {
         case .outsideDialog:

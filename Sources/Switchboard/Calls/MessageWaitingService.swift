@@ -61,6 +61,15 @@ final class MessageWaitingService: OutboundLegOwner {
     /// Subscriptions alive now.
     var subscriptionCount: Int { peers.count }
 
+    /// Whether `request` is ours: a SUBSCRIBE outside any dialog (a package other than
+    /// message-summary gets `489` here), or one inside a subscription's dialog. Other
+    /// in-dialog SUBSCRIBEs (a REFER's implicit subscription, say) stay with the router.
+    func takes(_ request: SIPMessage) -> Bool {
+        guard request.method == .subscribe else { return false }
+        guard (try? request.to())?.tag != nil else { return true }
+        return DialogID(incomingRequest: request).flatMap { notifier.subscriptionID(for: $0) } != nil
+    }
+
     /// A SUBSCRIBE, new or in a subscription's dialog (RFC 6665 §4.2.1).
     func handle(_ request: SIPMessage, transaction: ServerTransactionID, from peer: SIPPeer, server: SIPServer) {
         start(on: server)
