@@ -115,7 +115,8 @@ final class MessageWaitingService: OutboundLegOwner {
     /// when configured.
     private func changed(_ mailbox: String, counts: Voicemail.MessageCounts?) {
         guard let server else { return }
-        let host = server.listeners.first?.address.ipAddress
+        // The account URI names the listener's address when it is a specific one.
+        let host = server.listeners.first?.address.ipAddress.flatMap { $0 == "0.0.0.0" || $0 == "::" ? nil : $0 }
         let summary = Self.summary(counts, mailbox: mailbox, accountHost: host)
         let actions = notifier.notifyChanged(mailbox: mailbox, summary: summary, now: router.now(),
                                              newVia: { self.via(for: mailbox, server: server) })
@@ -139,8 +140,9 @@ final class MessageWaitingService: OutboundLegOwner {
                 if let transaction { server.respond(response, to: transaction) }
             case .subscribed(let id, let mailbox):
                 if let peer { peers[id] = peer }
-                // RFC 3842 §3.6: the first NOTIFY went out with the last known state (or
-                // "no messages"); read the real counts and send them if they differ.
+                // The first NOTIFY went out at once (RFC 6665 §4.2.1.2) with the last state
+                // this process saw (or "no messages"); read the real counts from the store
+                // and send them to the mailbox's subscribers.
                 let loop = server.eventLoop
                 let bound = NIOLoopBound(self, eventLoop: loop)
                 let store = self.store
@@ -149,8 +151,11 @@ final class MessageWaitingService: OutboundLegOwner {
                     loop.execute { bound.value.changed(mailbox, counts: counts) }
                 }
             case .sendNotify(let id, let request):
-                let fallback = peers[id] ?? peer
-                guard let fallback else { continue }
+                guard let fallback = peers[id] ?? peer else {
+                    // Nowhere to send it: the subscription cannot be served (RFC 6665 §4.2.2).
+                    perform(notifier.notifyTimedOut(id), transaction: nil, peer: nil, server: server)
+                    continue
+                }
                 let transactionID = server.sendRequest(request.message, to: router.destination(towards: request.nextHop, fallback: fallback))
                 track(transactionID, request: request.message, subscription: id)
             case .removed(let id, _):
