@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(name: "SDPTests", dependencies: ["SDP", "TestSupport"]),
         .testTarget(name: "SIPTransportTests", dependencies: ["SIPTransport", "TestSupport"]),
         .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "SIPTransport", "SIPTransaction", "SIPCore", "TestSupport",
-                                                             "WebDirectory",
+                                                             "WebDirectory", "Media", "Storage", "Voicemail",
                                                              .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                              .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                     resources: [.copy("Scenarios")]),

@@ -19,6 +19,7 @@ import Yams
 /// tls-certificate: /etc/switchboard/cert.pem   # for tls: listen addresses
 /// tls-key: /etc/switchboard/key.pem
 /// force-rport: false
+/// unsolicited-mwi: false                       # MWI NOTIFYs to registered phones without SUBSCRIBE
 /// ```
 public struct ServeConfiguration: Equatable, Sendable {
     public var sip: [ListenAddress] = [ListenAddress(host: "0.0.0.0", port: 5060)]
@@ -50,7 +51,7 @@ public struct ServeConfiguration: Equatable, Sendable {
         public let description: String
     }
 
-    static let knownKeys = ["sip", "http", "flows", "prompts", "data", "log-level", "tls-certificate", "tls-key", "force-rport", "rtp-ports", "max-calls", "trunk", "protect"]
+    static let knownKeys = ["sip", "http", "flows", "prompts", "data", "log-level", "tls-certificate", "tls-key", "force-rport", "rtp-ports", "max-calls", "trunk", "protect", "unsolicited-mwi"]
 
     /// Reads a config file's text; `file` names it in messages (`file:line:col: message`).
     public init(yaml text: String, file: String) throws(Problem) {
@@ -88,6 +89,9 @@ public struct ServeConfiguration: Equatable, Sendable {
             case "force-rport":
                 guard let flag = value.bool else { throw Problem(description: "\(Self.position(file, value)): force-rport: expected true or false") }
                 forceRport = flag
+            case "unsolicited-mwi":
+                guard let flag = value.bool else { throw Problem(description: "\(Self.position(file, value)): unsolicited-mwi: expected true or false") }
+                callPolicy.unsolicitedMessageWaiting = flag
             case "rtp-ports":
                 guard let range = Self.portRange(try Self.string(value, key, file)) else {
                     throw Problem(description: "\(Self.position(file, value)): rtp-ports: expected LOW-HIGH, e.g. 10000-20000")

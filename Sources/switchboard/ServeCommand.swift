@@ -49,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Calls admitted at once; past it new INVITEs get 503 with Retry-After (default 4000).")
     var maxCalls: Int?
 
+    @Flag(name: .long, help: "Send unsolicited message-summary NOTIFYs (RFC 3842) to the registered phones of a mailbox's owner on every change.")
+    var unsolicitedMwi = false
+
     @Flag(name: .long, help: "Test hook: answer every INVITE with 200 and SDP (no media), ring only for user 'ring'.")
     var answerCalls = false
 
@@ -105,6 +108,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let tlsCertificate { settings.tlsCertificate = tlsCertificate }
         if let tlsKey { settings.tlsKey = tlsKey }
         if forceRport { settings.forceRport = true }
+        if unsolicitedMwi { settings.callPolicy.unsolicitedMessageWaiting = true }
         if let rtpPorts {
             guard let range = ServeConfiguration.portRange(rtpPorts) else { throw ValidationError("--rtp-ports: expected LOW-HIGH, e.g. 10000-20000") }
             settings.rtpPorts = range

@@ -303,4 +303,23 @@ struct InterpreterTests {
         #expect(run.outcome == .voicemail(mailbox: "alice"))
         #expect(await FlowFixtures.run(Self.flow("  a: { hangup: }\n"), number: "999") == nil)
     }
+
+    @Test("voicemail with operator: the result 'operator' continues at the operator step; a dangling one is reported")
+    func voicemailOperator() async throws {
+        let steps = """
+          vm:
+            voicemail: { mailbox: sales, operator: desk }
+          desk: { play: operator-here }
+        """
+        var script = SimulationScript()
+        script.voicemailResult = .operatorRequested
+        let run = try #require(await FlowFixtures.run(Self.flow(steps), script: script))
+        #expect(run.steps == ["vm", "desk"])
+        #expect(run.prompts == ["operator-here"])
+        script.voicemailResult = .recorded
+        let recorded = try #require(await FlowFixtures.run(Self.flow(steps), script: script))
+        #expect(recorded.outcome == .voicemail(mailbox: "sales"))
+        let diagnostics = FlowFixtures.diagnostics(["main.yaml": Self.flow("  vm:\n    voicemail: { mailbox: sales, operator: nowhere }\n")])
+        #expect(diagnostics.contains { $0.kind == .danglingStep })
+    }
 }

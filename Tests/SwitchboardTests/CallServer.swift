@@ -11,6 +11,7 @@ import SIPCore
 import SIPMessage
 import SIPTransaction
 import SIPTransport
+import Voicemail
 @testable import Switchboard
 
 /// The real call layer on loopback for one test: the flows in Tests/Fixtures/call-flows,
@@ -26,11 +27,12 @@ final class CallServer: @unchecked Sendable {
     let router: CallRouter
     let server: SIPServer
 
-    init(flows: String = CallServer.flows, policy: CallPolicy = CallPolicy(),
+    init(flows: String = CallServer.flows, policy: CallPolicy = CallPolicy(), voicemail: (any VoicemailStore)? = nil,
          clock: @escaping @Sendable () -> Date = { Date() }) async throws {
         var logger = Logger(label: "call-test")
         logger.logLevel = .warning
-        layer = try await CallLayer.start(flows: flows, prompts: Self.prompts, policy: policy, rtpPorts: 30000...39999, clock: clock, logger: logger)
+        layer = try await CallLayer.start(flows: flows, prompts: Self.prompts, policy: policy, rtpPorts: 30000...39999,
+                                          voicemail: voicemail, clock: clock, logger: logger)
         router = layer.makeRouter()
         server = SIPServer(transport: SIPTransportConfiguration(listen: [ListenAddress(host: "127.0.0.1", port: 0)]),
                            user: router, eventLoop: group.next(), logger: logger)
@@ -90,9 +92,10 @@ final class CallServer: @unchecked Sendable {
 }
 
 /// Runs `body` with a started call server, stopping it whatever happens.
-func withCallServer<T>(flows: String = CallServer.flows, policy: CallPolicy = CallPolicy(), clock: @escaping @Sendable () -> Date = { Date() },
+func withCallServer<T>(flows: String = CallServer.flows, policy: CallPolicy = CallPolicy(), voicemail: (any VoicemailStore)? = nil,
+                       clock: @escaping @Sendable () -> Date = { Date() },
                        _ body: (CallServer, Int) async throws -> T) async throws -> T {
-    let server = try await CallServer(flows: flows, policy: policy, clock: clock)
+    let server = try await CallServer(flows: flows, policy: policy, voicemail: voicemail, clock: clock)
     do {
         let port = try await server.start()
         let result = try await body(server, port)

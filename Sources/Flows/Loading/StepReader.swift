@@ -47,9 +47,10 @@ struct StepReader {
         case "transfer": return readTransfer(body, log: &log).map { .transfer($0) }
         case "voicemail":
             if let mailbox = body.scalar { return .voicemail(VoicemailStep(mailbox: Located(mailbox, at: body.location))) }
-            guard let reader = MappingReader(body, context: "'voicemail'", known: ["mailbox", "greeting"], log: &log),
+            guard let reader = MappingReader(body, context: "'voicemail'", known: ["mailbox", "greeting", "operator"], log: &log),
                   let mailbox = reader.string("mailbox", required: true, log: &log) else { return nil }
-            return .voicemail(VoicemailStep(mailbox: mailbox, greeting: reader.stringList("greeting", log: &log)))
+            return .voicemail(VoicemailStep(mailbox: mailbox, greeting: reader.stringList("greeting", log: &log),
+                                            operatorStep: reader.string("operator", log: &log)))
         case "voicemail-access":
             guard let reader = MappingReader(body, context: "'voicemail-access'", known: ["mailbox"], log: &log) else { return nil }
             return .voicemailAccess(VoicemailAccessStep(mailbox: reader.string("mailbox", log: &log)))

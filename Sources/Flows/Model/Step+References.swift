@@ -29,6 +29,8 @@ extension Step {
             add(directory.onNoMatch, "no match")
         case .webDirectory(let web):
             add(web.onDeclined, "declined")
+        case .voicemail(let voicemail):
+            add(voicemail.operatorStep, "0 operator")
         default:
             break
         }

@@ -166,6 +166,8 @@ public struct TransferStep: Sendable {
 public struct VoicemailStep: Sendable {
     public var mailbox: Located<String>
     public var greeting: [Located<String>]?
+    /// The step a caller reaches by pressing `0` during the greeting or after recording.
+    public var operatorStep: Located<String>? = nil
 }
 
 /// `voicemail-access`: staff hear their messages; with no mailbox the caller is asked for one.

@@ -141,6 +141,8 @@ public struct VoicemailRequest: Sendable, Equatable {
     /// The greeting to play before the beep; nil for the mailbox's own or the default.
     public var greeting: [String]?
     public var language: String
+    /// Whether the step has an `operator` target (`0` reaches it).
+    public var operatorAvailable = false
 }
 
 /// How a voicemail deposit ended.
@@ -148,6 +150,8 @@ public enum VoicemailResult: String, Sendable, Equatable, CaseIterable {
     case recorded
     case noMessage = "no-message"
     case failed
+    /// The caller pressed `0` for the step's `operator` (any message was saved first).
+    case operatorRequested = "operator"
 }
 
 /// A staff member dialling in for messages; nil mailbox means "ask which".

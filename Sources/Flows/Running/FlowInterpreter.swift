@@ -152,7 +152,8 @@ public final class FlowInterpreter {
         case .voicemail(let voicemail):
             let mailbox = interpolate(voicemail.mailbox.value)
             return try await leaveVoicemail(mailbox: mailbox, greeting: voicemail.greeting?.map(\.value),
-                                            language: flow.language, continuing: step.next != nil)
+                                            language: flow.language, continuing: step.next != nil,
+                                            operatorStep: voicemail.operatorStep?.value)
         case .voicemailAccess(let access):
             let mailbox = access.mailbox.map { interpolate($0.value) }
             let result = try await session.voicemailAccess(VoicemailAccessRequest(mailbox: mailbox, language: flow.language))
@@ -171,10 +172,13 @@ public final class FlowInterpreter {
         }
     }
 
-    func leaveVoicemail(mailbox: String, greeting: [String]?, language: String, continuing: Bool) async throws -> StepResult {
-        let result = try await session.voicemail(VoicemailRequest(mailbox: mailbox, greeting: greeting, language: language))
+    func leaveVoicemail(mailbox: String, greeting: [String]?, language: String, continuing: Bool,
+                        operatorStep: String? = nil) async throws -> StepResult {
+        let result = try await session.voicemail(VoicemailRequest(mailbox: mailbox, greeting: greeting, language: language,
+                                                                  operatorAvailable: operatorStep != nil))
         await record(.voicemail(mailbox: mailbox, result: result))
         if result == .failed { throw StepFailure(reason: "voicemail for \(mailbox) failed") }
+        if result == .operatorRequested, let operatorStep { return .goTo(operatorStep) }
         return continuing ? .continueNext : .exit(.ended(.voicemail(mailbox: mailbox)))
     }
 

@@ -20,6 +20,8 @@ final class CallEnvironment: Sendable {
     let status: SwitchboardStatus
     /// The time flows see (schedules): the wall clock, or a shifted one in tests.
     let clock: @Sendable () -> Date
+    /// The process's one guard against PIN guessing by phone (docs/voicemail.md#lock-out-pinguard).
+    let pinGuard = PINGuardKeeper()
 
     init(system: FlowSystem, prompts: PromptLibrary, media: MediaEngine, policy: CallPolicy,
          voicemail: (any VoicemailStore)? = nil, status: SwitchboardStatus = SwitchboardStatus(),
@@ -62,6 +64,9 @@ public struct CallPolicy: Sendable, Equatable {
     /// Methods that must carry valid digest credentials of a directory person, like
     /// REGISTER always does (e.g. `INVITE` on a server only staff may call).
     public var protectedMethods: Set<String> = []
+    /// Send unsolicited message-summary NOTIFYs (RFC 3842) to the registered contacts of the
+    /// user named like a mailbox on every change of it (phones that never SUBSCRIBE).
+    public var unsolicitedMessageWaiting = false
 
     public init() {}
 }

@@ -15,7 +15,7 @@ import SIPTransport
 /// Confined to the SIP server's event loop.
 public final class CallRouter: TransactionUser {
     /// The methods the call layer takes (Allow, RFC 3261 §20.5).
-    static let allowed: [SIPMethod] = [.invite, .ack, .cancel, .bye, .options, .info, .update, .register, .notify, .refer]
+    static let allowed: [SIPMethod] = [.invite, .ack, .cancel, .bye, .options, .info, .update, .register, .notify, .refer, .subscribe]
 
     let environment: CallEnvironment
     let timers: TransactionTimerValues
@@ -31,6 +31,9 @@ public final class CallRouter: TransactionUser {
     private var unanswered: [ServerTransactionID: InboundCall] = [:]
     /// REGISTER handling and the location service (nil: REGISTER gets 405).
     let registrations: RegistrationService?
+    /// Message-waiting indication (RFC 3842): SUBSCRIBE/NOTIFY for mailboxes (nil without a
+    /// voicemail store: SUBSCRIBE gets 405).
+    private(set) var messageWaiting: MessageWaitingService?
     /// Sees every flow's trace events (tests, logs).
     public var traceObserver: (@Sendable (TraceEvent) -> Void)?
     /// Counters; read on the event loop.
@@ -40,6 +43,10 @@ public final class CallRouter: TransactionUser {
         self.environment = environment
         self.timers = timers
         self.registrations = locations.map { RegistrationService(environment: environment, store: $0) }
+        if let store = environment.voicemail {
+            messageWaiting = MessageWaitingService(store: store, router: self, locations: locations,
+                                                   unsolicited: environment.policy.unsolicitedMessageWaiting)
+        }
     }
 
     /// Calls in progress (set up, answered or confirmed): started and not yet forgotten.
@@ -53,6 +60,12 @@ public final class CallRouter: TransactionUser {
     // MARK: TransactionUser
 
     public func received(request: SIPMessage, transaction: ServerTransactionID, from peer: SIPPeer, server: SIPServer) {
+        // RFC 3842 message waiting: a new SUBSCRIBE, or one in a subscription's dialog, goes to
+        // the notifier (MessageWaitingService), which keeps its own subscription dialogs.
+        if let messageWaiting {
+            messageWaiting.attach(server)
+            if messageWaiting.takes(request) { return messageWaiting.handle(request, transaction: transaction, from: peer, server: server) }
+        }
         switch dialogs.route(request, retryAfter: UInt32.random(in: 0...10)) {
         case .outsideDialog:
             outsideDialog(request, transaction: transaction, from: peer, server: server)
@@ -111,6 +124,12 @@ public final class CallRouter: TransactionUser {
             server.respond(server.optionsResponse(to: request, allowing: Self.allowed), to: transaction)
         case .register? where registrations != nil:
             registrations?.handle(request, transaction: transaction, from: peer, server: server)
+        case .subscribe?:
+            // Event packages we serve take their SUBSCRIBEs above (message-summary with a
+            // voicemail store); any other event is unknown here (RFC 6665 §4.2.1.1: 489).
+            var response = SIPMessage.response(to: request, status: 489, reason: "Bad Event", toTag: server.makeTag())
+            if messageWaiting != nil { response.headers.append(.allowEvents, "message-summary") }
+            server.respond(response, to: transaction)
         default:
             var response = SIPMessage.response(to: request, status: 405, reason: "Method Not Allowed", toTag: server.makeTag())
             response.headers.append(.allow, Self.allowed.map(\.name).joined(separator: ", "))
@@ -148,6 +167,7 @@ public final class CallRouter: TransactionUser {
         let session = LiveCallSession(info: info, media: media, prompts: environment.prompts,
                                       channelID: channelID, signalling: handle, clock: environment.clock,
                                       mediaTimeout: environment.policy.mediaTimeout)
+        session.environment = environment  // voicemail steps: store, PIN guard, counters
         let call = InboundCall(invite: invite, transaction: transaction, peer: peer, flow: flow, system: system,
                                session: session, router: self, server: server)
         handle.call = call

@@ -10,30 +10,37 @@ import SDP
 ///
 /// The interpreter awaits one thing at a time (a play, a collect); that wait is `waiter`,
 /// resumed by a media event, a timeout, or the end of the call (`callerHungUp`). All state
-/// lives on the media engine's event loop; the async methods hop there.
+/// lives on the media engine's event loop; the async methods hop there. The voicemail steps
+/// (`LiveCallSession+Voicemail.swift`) add one more wait, a recording (`recording`), which
+/// keys and the end of the call also stop.
 final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable {
     let info: CallInfo
-    private let media: MediaEngine
-    private let prompts: PromptLibrary
+    let media: MediaEngine
+    let prompts: PromptLibrary
     /// The media channel number (its sockets are open from the start).
     let channelID: Int
     /// The signalling side: BYE the caller, ring transfer targets.
-    private let signalling: CallHandle
+    let signalling: CallHandle
     /// The time flows see.
     private let clock: @Sendable () -> Date
     /// Silence on the wire this long ends the call as dead.
     private let mediaTimeout: Duration
+    /// The shared services voicemail steps use (store, PIN guard, counters); set by the
+    /// router before the flow starts. Nil: voicemail steps fail.
+    var environment: CallEnvironment?
 
     // Media-loop state.
-    private var channel: MediaChannel?
+    private(set) var channel: MediaChannel?
     /// Keys pressed and not yet consumed (type-ahead after a barge-in, keys between steps).
-    private var keys: [Character] = []
+    var keys: [Character] = []
     private var waiter: Waiter?
-    private var ended = false
+    private(set) var ended = false
     /// Set by the flow's task once the call is answered, and once the caller can hear us
     /// (answered or early media); only that task reads them.
     private var answered = false
     private var hasMedia = false
+    /// A voicemail recording in progress (see `LiveCallSession+Voicemail.swift`).
+    var recording: LiveRecording?
 
     private enum Waiter {
         case play(CheckedContinuation<PlaybackResult, any Error>, bargeIn: Bool)
@@ -95,7 +102,7 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
 
     /// Answers the call before the first step that needs it (transfer, voicemail); throws
     /// `callerHungUp` when the call ended instead.
-    private func ensureAnswered() async throws {
+    func ensureAnswered() async throws {
         if answered { return }
         guard await signalling.answer() else { throw CallSessionError.callerHungUp }
         answered = true
@@ -139,10 +146,6 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
         return result
     }
 
-    func voicemail(_ request: VoicemailRequest) async throws -> VoicemailResult { .failed }
-
-    func voicemailAccess(_ request: VoicemailAccessRequest) async throws -> VoicemailAccessResult { .failed }
-
     func offerWebDirectory() async throws -> WebDirectoryResult {
         if answered { return .declined }  // a 300/380 is still possible during early media
         return await signalling.offerWebDirectory()
@@ -179,8 +182,8 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
 
     // MARK: Media loop
 
-    private func startPlaying(_ items: [PlayItem], bargeIn: Bool,
-                              _ continuation: CheckedContinuation<PlaybackResult, any Error>) {
+    func startPlaying(_ items: [PlayItem], bargeIn: Bool,
+                      _ continuation: CheckedContinuation<PlaybackResult, any Error>) {
         guard !ended, let channel else { return continuation.resume(throwing: CallSessionError.callerHungUp) }
         if bargeIn, let first = keys.first {
             // A key already typed stops the prompt before it starts; it stays buffered.
@@ -233,6 +236,7 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
     }
 
     private func received(_ key: Character) {
+        if recording != nil { return recordingReceived(key) }
         switch waiter {
         case .play(_, let bargeIn):
             if bargeIn { keys.append(key) }  // the interruption event follows; the key stays buffered
@@ -260,6 +264,7 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
     private func finish() {
         guard !ended else { return }
         ended = true
+        endRecording(.hangUp)
         switch waiter {
         case .play(let continuation, _):
             continuation.resume(throwing: CallSessionError.callerHungUp)
