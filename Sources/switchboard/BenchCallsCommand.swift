@@ -157,8 +157,10 @@ struct CallBenchSetup {
                                  "-i", "127.0.0.1", "-p", String(sippPort), "-mp", String(mediaPort), "127.0.0.1:\(sipPort)",
                                  "-nostdin", "-trace_stat", "-stf", "stats.csv", "-fd", "1", "-trace_rtt", "-rtt_freq", "1",
                                  "-trace_counts", "-timeout", "\(calls / max(rate, 1) + 60)s", "-max_recv_loops", "10000"]
+        let sippLog = work.appendingPathComponent("sipp.log")
+        FileManager.default.createFile(atPath: sippLog.path, contents: nil)
         sippProcess.standardOutput = FileHandle.nullDevice
-        sippProcess.standardError = FileHandle.nullDevice
+        sippProcess.standardError = try FileHandle(forWritingTo: sippLog)
         let cpuBefore = processTicks(serverPID)
         let started = Date()
         try sippProcess.run()
@@ -172,6 +174,12 @@ struct CallBenchSetup {
             last = now
         }
         sippProcess.waitUntilExit()
+        // SIPp exits 0 (all calls succeeded) or 1 (some failed); 127 is env's "not found",
+        // anything else a fatal SIPp error (bad scenario, port taken).
+        guard [0, 1].contains(sippProcess.terminationStatus) else {
+            let text = (try? String(contentsOf: sippLog, encoding: .utf8)) ?? ""
+            throw ValidationError("SIPp (\(sipp)) exited with status \(sippProcess.terminationStatus): \(text.suffix(2000))")
+        }
         let wall = Date().timeIntervalSince(started)
         let cpuSeconds = Double(processTicks(serverPID) - cpuBefore) / ticksPerSecond
         let peakRSS = peakResidentKB(serverPID)
