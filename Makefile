@@ -3,7 +3,7 @@
 #   make deps    install the Debian packages the build and tests need (apt-get as root;
 #                otherwise prints the exact command to run)
 #   make run     build and start `switchboard serve` on 0.0.0.0:5060 (UDP and TCP)
-#   make test    the whole test suite, then a bounded fuzzing run
+#   make test    the whole test suite (Swift, then the browser test), then a bounded fuzzing run
 #   make bench   release build, then `switchboard bench parse` and `bench transactions`
 #   make bench-kamailio  `bench transactions` against Kamailio and Switchboard, interleaved
 #   make bench-calls  whole 2-second prompt calls from SIPp against `switchboard serve` at rising
@@ -12,7 +12,7 @@
 #   make fuzz    libFuzzer on the SIP and SDP parsers for FUZZ_SECONDS (default 60)
 #   make bench-peers  the parse benchmark interleaved with Sofia-SIP's and oSIP2's (as root)
 #   make test-browser the web directory in headless Chromium (Selenium); installs
-#                chromium, chromium-driver and selenium when missing
+#                chromium, chromium-driver and selenium when missing (part of `make test`)
 
 SWIFT        ?= swift
 FUZZ_SECONDS ?= 60
@@ -48,6 +48,7 @@ run: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	$(MAKE) test-browser
 	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 bench: deps
@@ -81,7 +82,8 @@ fuzz: deps
 	  -artifact_prefix=.build/fuzz-artifacts/ \
 	  -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 .build/fuzz-corpus
 
-# A real browser against `switchboard web` (docs/web.md); not part of `make test`.
+# A real browser against `switchboard web` (docs/web.md); `make test` runs it after the Swift
+# tests (about 10 s there: the product is built already, the browser test itself takes ~8 s).
 test-browser: deps
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \

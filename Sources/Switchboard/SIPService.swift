@@ -39,11 +39,11 @@ public struct SIPService: Service {
             throw error
         }
         for listener in server.listeners { logger.notice("listening on \(listener)") }
-        status?.update { $0.listenersUp = true }
         if let router = user as? CallRouter { running?.attach(server: server, router: router) }
+        status?.update { $0.listenersUp = true }
         try? await gracefulShutdown()
-        running?.detach()
         status?.update { $0.listenersUp = false }
+        running?.detach()
         logger.notice("shutting down")
         await server.stop()
         try await group.shutdownGracefully()

@@ -12,6 +12,7 @@ import ServiceLifecycle
 import SIPCore
 import SIPMessage
 import SIPTransaction
+import SIPTransport
 import Testing
 import WebDirectory
 @testable import Switchboard
@@ -62,7 +63,8 @@ struct LiveClickToCallTests {
 
             let visitorPort = try SocketClient().port
             async let phone = runSIPp(optional: phoneScenario, serverPort: port, localPort: phonePort)
-            async let visitor = runSIPp(scenario: visitorScenario, serverPort: port, transport: "u1", calls: 1, localPort: visitorPort)
+            async let visitor = runSIPp(scenario: visitorScenario, serverPort: port, transport: "u1", calls: 1, localPort: visitorPort,
+                                        extraArguments: Self.sippGuard)
             try await Task.sleep(for: .milliseconds(500))  // both SIPp bound
             let start = Date()
             try await trigger(starter, "sip:visitor@127.0.0.1:\(visitorPort)")
@@ -80,6 +82,10 @@ struct LiveClickToCallTests {
             return Run(outcome: outcomes.withLockedValue { $0.first }, transfers: transfers.withLockedValue { $0 }, seconds: seconds)
         }
     }
+
+    /// A SIPp UAS that waits for a message longer than 20 s gives up (a test whose call
+    /// never comes must fail, not hang: its `-timeout` does not end a UAS waiting for an INVITE).
+    static let sippGuard = ["-recv_timeout", "20000"]
 
     /// Calls the starter directly.
     static let direct: @Sendable (ClickToCallService, String) async throws -> Void = { starter, visitor in
@@ -134,8 +140,47 @@ struct LiveClickToCallTests {
         }
     }
 
-    /// Runs the web directory with `starter` on a free port, loads `/directory` for the
-    /// session cookie and the form's token, posts the form, and returns the status and page.
+    @Test("serve with --http: the form's call goes out through the running SIP service (nobody in sales is registered: apology, BYE)")
+    func throughServe() async throws {
+        var settings = ServeConfiguration()
+        settings.sip = [ListenAddress(host: "127.0.0.1", port: 0, transports: [.udp])]
+        settings.http = "127.0.0.1:0"
+        settings.flows = CallServer.flows
+        settings.prompts = CallServer.prompts
+        settings.data = FileManager.default.temporaryDirectory.appendingPathComponent("c2c-\(UUID().uuidString)").path
+        settings.rtpPorts = 40000...40999
+        defer { try? FileManager.default.removeItem(atPath: settings.data) }
+        var logger = Logger(label: "serve-test")
+        logger.logLevel = .warning
+        let application = try await ServeApplication.start(settings, logger: logger)
+        let web = try #require(application.services.compactMap { $0 as? WebService }.first)
+        #expect(web.site.configuration.clickToCall?.starter is ClickToCallService)
+        let group = ServiceGroup(configuration: .init(services: application.services, logger: logger))
+        let visitorPort = try SocketClient().port
+        let (status, page, visitor) = try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            defer { Task { await group.triggerGracefulShutdown() } }  // also when something below throws
+            let port = try await web.boundPort()
+            // The SIP listeners come up beside the web service: wait for /healthz.
+            for _ in 0..<100 {
+                if try await Self.get("http://127.0.0.1:\(port)/healthz").0 == 200 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            async let visitor = runSIPp(scenario: "uas_answer_wait", serverPort: 5060, transport: "u1", calls: 1,
+                                        localPort: visitorPort, extraArguments: Self.sippGuard)
+            try await Task.sleep(for: .milliseconds(500))
+            let (status, page) = try await Self.postClickToCall(port: port, number: "sip:visitor@127.0.0.1:\(visitorPort)", target: "department/sales")
+            let result = try await visitor
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return (status, page, result)
+        }
+        await application.layer.stop()
+        #expect(status == 202, "\(page)")
+        #expect(visitor.0 == 0, "visitor sipp failed:\n\(visitor.1)")
+    }
+
+    /// Runs the web directory with `starter` on a free port and posts the form there.
     static func postThroughWebService(starter: ClickToCallService, number: String, target: String) async throws -> (Int, String) {
         let logger = Logger(label: "web-test")
         let site = ServeApplication.directorySite(layer: starter.layer, clickToCall: ClickToCallConfiguration(starter: starter))
@@ -144,32 +189,53 @@ struct LiveClickToCallTests {
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             defer { Task { await group.triggerGracefulShutdown() } }  // also when something below throws
-            let port = try await service.boundPort()
-            let base = "http://127.0.0.1:\(port)"
-            let (body, response) = try await URLSession.shared.data(from: try #require(URL(string: "\(base)/directory")))
-            let page = String(decoding: body, as: UTF8.self)
-            let cookie = try #require((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Set-Cookie")?
-                .split(separator: ";").first.map(String.init))
-            let token = try #require(page.firstMatch(of: /name="token" value="([^"]+)"/)?.1)
-            var request = URLRequest(url: try #require(URL(string: "\(base)/call")))
-            request.httpMethod = "POST"
-            request.setValue(cookie, forHTTPHeaderField: "Cookie")
-            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-            let form = [("token", String(token)), ("number", number), ("target", target)]
-                .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
-            request.httpBody = Data(form.utf8)
-            let (result, posted) = try await URLSession.shared.data(for: request)
+            let result = try await postClickToCall(port: try await service.boundPort(), number: number, target: target)
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
-            return ((posted as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: result, as: UTF8.self))
+            return result
         }
+    }
+
+    /// Loads `/directory` for the session cookie and the form's token, posts the form, and
+    /// returns the status and page.
+    static func postClickToCall(port: Int, number: String, target: String) async throws -> (Int, String) {
+        let base = "http://127.0.0.1:\(port)"
+        let (_, page, cookieHeader) = try await get("\(base)/directory")
+        let cookie = try #require(cookieHeader?.split(separator: ";").first.map(String.init))
+        let token = try #require(page.firstMatch(of: /name="token" value="([^"]+)"/)?.1)
+        var request = URLRequest(url: try #require(URL(string: "\(base)/call")))
+        request.httpMethod = "POST"
+        request.setValue(cookie, forHTTPHeaderField: "Cookie")
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        let form = [("token", String(token)), ("number", number), ("target", target)]
+            .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        request.httpBody = Data(form.utf8)
+        let (result, posted) = try await http.data(for: request)
+        return ((posted as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: result, as: UTF8.self))
+    }
+
+    /// A session that keeps no cookies: each test's form session is its own (the shared
+    /// session would send an earlier test's cookie to 127.0.0.1 and get none back).
+    static let http: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        return URLSession(configuration: configuration)
+    }()
+
+    /// A GET: status, body, and the Set-Cookie header.
+    static func get(_ address: String) async throws -> (Int, String, String?) {
+        let (body, response) = try await http.data(from: try #require(URL(string: address)))
+        let http = response as? HTTPURLResponse
+        return (http?.statusCode ?? 0, String(decoding: body, as: UTF8.self), http?.value(forHTTPHeaderField: "Set-Cookie"))
     }
 }
 
 /// One SIPp UAS call with `scenario`, or nothing.
 private func runSIPp(optional scenario: String?, serverPort: Int, localPort: Int) async throws -> (Int32, String)? {
     guard let scenario else { return nil }
-    return try await runSIPp(scenario: scenario, serverPort: serverPort, transport: "u1", calls: 1, localPort: localPort)
+    return try await runSIPp(scenario: scenario, serverPort: serverPort, transport: "u1", calls: 1, localPort: localPort,
+                             extraArguments: LiveClickToCallTests.sippGuard)
 }
 
 extension SocketClient {

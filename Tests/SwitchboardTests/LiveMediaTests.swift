@@ -33,7 +33,10 @@ struct LiveMediaTests {
             try sip.send(inDialog("ACK", cseq: 1, toTag: toTag, sipPort: sip.port, serverPort: port))
             try rtp.connect(toLoopbackPort: mediaPort)
 
-            // The menu's beep: PCMU packets with consecutive sequence numbers, not silence.
+            // The menu's beep: PCMU packets with consecutive sequence numbers, not silence. The
+            // channel sends silence until the flow's first play reaches it, which on a loaded
+            // machine (the whole suite in parallel) can take longer than 20 packets: read on
+            // for up to 3 s of packets until sound arrives.
             var packets: [[UInt8]] = []
             let isAudible: ([UInt8]) -> Bool = { $0.dropFirst(12).contains { $0 != 0xFF && $0 != 0x7F } }
             while packets.count < 250, packets.count < 20 || packets.filter(isAudible).count < 5, let packet = rtp.receive() {

@@ -8,23 +8,22 @@ import SIPMessage
 import SIPTransaction
 import SIPTransport
 
-/// A click-to-call in progress — third-party call control, RFC 3725 §4 flow I, with
+/// A click-to-call in progress — third-party call control, RFC 3725 §4.1 (flow I), with
 /// Switchboard as the controller and as a B2BUA that anchors the media:
 ///
-/// 1. INVITE the visitor (the callback from the web form) with our own SDP offer (flow I
-///    starts with an offerless INVITE to the first party; as we terminate the visitor's
-///    media ourselves we can offer at once, which is the shape of RFC 3725 §4 flow III's
-///    first leg and needs no re-INVITE later). A visitor who does not answer, is busy or
-///    fails ends it: nothing else is called.
-/// 2. Once the visitor answers (200, our ACK), play the hold prompt to them.
+/// 1. INVITE the visitor (the callback from the web form). Flow I sends the first party an
+///    INVITE without SDP and ACKs its 200 only once the second party answered, so a slow
+///    second party runs into the first's 2xx retransmission limit; Switchboard terminates
+///    the visitor's media itself, so it offers its own SDP and ACKs at once. A visitor who
+///    does not answer, is busy or fails ends it: nothing else is called.
+/// 2. Once the visitor answered, play the hold prompt to them.
 /// 3. Ring the target with the directory's rules (`FlowInterpreter.ring`: a department's
 ///    strategy and member timeout, a person's forwarding) through a `BridgedTransfer`
 ///    anchored on this leg — ringback meanwhile — and relay media between the two legs on
-///    answer (flow I's steps 4–9 end with both parties talking to each other; here through
-///    our relay, so neither party sees a re-INVITE).
-/// 4. A BYE from either side ends the other (RFC 3725 §4 "either party hangs up"). When the
-///    target is busy, does not answer or fails, the visitor hears the apology prompt and
-///    gets our BYE.
+///    answer (flow I ends with both parties' media connected; here through our relay, so
+///    neither party needs a re-INVITE).
+/// 4. A BYE from either side ends the other. When the target is busy, does not answer or
+///    fails, the visitor hears the apology prompt and gets our BYE.
 ///
 /// Confined to the SIP server's event loop.
 final class ClickToCallLeg: DialogOwner, BridgeAnchor, CallSignalling {
