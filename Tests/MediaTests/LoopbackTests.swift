@@ -8,21 +8,39 @@ import Testing
 final class Collector: ChannelInboundHandler, Sendable {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     let expected: Int
-    let received = NIOLockedValueBox<[[UInt8]]>([])
+    /// The datagrams so far, and whether the promise was completed.
+    let state = NIOLockedValueBox<(received: [[UInt8]], finished: Bool)>(([], false))
     let done: EventLoopPromise<[[UInt8]]>
+    /// Skips RTCP (a leg's reports to port + 1 may land here when ports are adjacent).
+    let ignoresRTCP: Bool
 
-    init(expected: Int, promise: EventLoopPromise<[[UInt8]]>) {
+    init(expected: Int, promise: EventLoopPromise<[[UInt8]]>, ignoresRTCP: Bool = false) {
         self.expected = expected
         self.done = promise
+        self.ignoresRTCP = ignoresRTCP
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
-        let all = received.withLockedValue { list -> [[UInt8]]? in
-            list.append(Array(envelope.data.readableBytesView))
-            return list.count == expected ? list : nil
+        let bytes = Array(unwrapInboundIn(data).data.readableBytesView)
+        if ignoresRTCP, bytes.withUnsafeBytes({ RTPPacket.looksLikeRTCP($0) }) { return }
+        let all = state.withLockedValue { state -> [[UInt8]]? in
+            guard !state.finished else { return nil }
+            state.received.append(bytes)
+            guard state.received.count == expected else { return nil }
+            state.finished = true
+            return state.received
         }
         if let all { done.succeed(all) }
+    }
+
+    /// Completes with what arrived so far (a lost datagram fails the test instead of hanging it).
+    func giveUp() {
+        let partial = state.withLockedValue { state -> [[UInt8]]? in
+            guard !state.finished else { return nil }
+            state.finished = true
+            return state.received
+        }
+        if let partial { done.succeed(partial) }
     }
 }
 
@@ -66,7 +84,9 @@ struct LoopbackTests {
             }
         }.get()
 
+        let deadline = loop.scheduleTask(in: .seconds(15)) { collector.giveUp() }
         let datagrams = try await promise.futureResult.get()
+        deadline.cancel()
         let finished = NIODeadline.now()
         try await receiver.close()
         try await group.shutdownGracefully()
@@ -168,27 +188,6 @@ struct SharedPortTests {
 }
 
 /// Waits for `wanted` datagrams on a socket.
-final class Waiter: ChannelInboundHandler, Sendable {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    let box = NIOLockedValueBox<[[UInt8]]>([])
-    let wanted: Int
-    let promise: EventLoopPromise<[[UInt8]]>
-    init(wanted: Int, promise: EventLoopPromise<[[UInt8]]>) {
-        self.wanted = wanted
-        self.promise = promise
-    }
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let bytes = Array(unwrapInboundIn(data).data.readableBytesView)
-        // RTCP (a leg's reports to port + 1 may land here when ports are adjacent) is not counted.
-        if bytes.withUnsafeBytes({ RTPPacket.looksLikeRTCP($0) }) { return }
-        let all = box.withLockedValue { list -> [[UInt8]]? in
-            list.append(bytes)
-            return list.count == wanted ? list : nil
-        }
-        if let all { promise.succeed(all) }
-    }
-}
-
 @Suite("Relay over UDP")
 struct RelayLoopbackTests {
     @Test("a µ-law packet from leg A's far end arrives at leg B's far end as A-law on B's stream")
@@ -197,9 +196,9 @@ struct RelayLoopbackTests {
         let loop = group.next()
         let promise = loop.makePromise(of: [[UInt8]].self)
         let farA = try await DatagramBootstrap(group: loop).bind(host: "127.0.0.1", port: 0).get()
-        let waiter = Waiter(wanted: 1, promise: promise)
+        let collector = Collector(expected: 1, promise: promise, ignoresRTCP: true)
         let farB = try await DatagramBootstrap(group: loop)
-            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(waiter) } }
+            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) } }
             .bind(host: "127.0.0.1", port: 0).get()
         let addressA = try #require(farA.localAddress), addressB = try #require(farB.localAddress)
         let (portA, bound) = try await loop.flatSubmit { () -> EventLoopFuture<(SocketAddress?, NIOLoopBound<MediaLoopDriver>)> in
@@ -222,7 +221,10 @@ struct RelayLoopbackTests {
         let payload = AudioEncoder(codec: .pcmu).encode(samples)
         let packet = RTPPacket.serialize(header: RTPHeader(payloadType: 0, sequenceNumber: 9, timestamp: 90, ssrc: 0x55), payload: payload)
         try await farA.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: ByteBuffer(bytes: packet)))
+        let deadline = loop.scheduleTask(in: .seconds(15)) { collector.giveUp() }
         let received = try await promise.futureResult.get()
+        deadline.cancel()
+        try #require(received.count == 1, "the relayed packet did not arrive")
         let parsed = try RTPPacket.parse(received[0])
         #expect(parsed.header.payloadType == 8 && parsed.header.ssrc == 0xB && parsed.header.sequenceNumber == 500)
         let decoded = AudioDecoder(codec: .pcma).decode(Array(received[0][parsed.payloadOffset...]))

@@ -112,6 +112,28 @@ struct ExampleFlowsLiveTests {
         #expect(steps.contains("menu") && steps.contains("sales"))
     }
 
+    @Test("SIPp as the caller: 100, waits out the welcome, key 1 with SIPp's own RFC 4733 events (payload type 96) → Sales bridged")
+    func sippCallerPressesOne() async throws {
+        let shift = Self.openHours.timeIntervalSinceNow
+        try await withCallServer(flows: Self.repositoryFlows, clock: { Date().addingTimeInterval(shift) }) { server, port in
+            let results = try await server.recordTransfers()
+            let phonePort = try SocketClient().port
+            let (registered, registerOutput) = try await runSIPp(scenario: "register_stay", serverPort: port, transport: "u1", calls: 1,
+                                                                 service: "alice", localPort: phonePort,
+                                                                 extraArguments: ["-au", "alice", "-ap", "alice-demo"])
+            try #require(registered == 0, "REGISTER failed:\n\(registerOutput)")
+            async let phone = runSIPp(scenario: "uas_answer_bye", serverPort: port, transport: "u1", calls: 1, localPort: phonePort)
+            let mediaPort = try SocketClient().port
+            let (callerStatus, callerOutput) = try await runSIPp(scenario: "call_example_sales", serverPort: port, transport: "u1",
+                                                                 calls: 1, service: "100", timeoutSeconds: 60,
+                                                                 extraArguments: ["-mp", String(mediaPort)])
+            let (phoneStatus, phoneOutput) = try await phone
+            #expect(callerStatus == 0, "caller sipp failed:\n\(callerOutput)")
+            #expect(phoneStatus == 0, "phone sipp failed:\n\(phoneOutput)")
+            #expect(results.withLockedValue { $0 } == [.answered])
+        }
+    }
+
     @Test("Sales busy: the caller stays with Switchboard and lands in the failure path (the Sales mailbox)")
     func salesBusy() async throws {
         let (transfers, steps) = try await callSales(phoneScenario: "uas_busy", callerHangsUp: true)

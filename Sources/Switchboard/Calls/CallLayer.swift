@@ -116,12 +116,27 @@ public final class CallLayer: Sendable {
         }
     }
 
-    /// Polls for changed files every `interval` until cancelled.
+    /// Polls for changed files every `interval` until cancelled, and removes expired
+    /// registrations from the location store about once a minute (RFC 3261 §10.3: an
+    /// expired binding is gone; lookups already skip it, this keeps the store small).
     public func watch(every interval: Duration) async {
+        var lastPurge = ContinuousClock.now
         while !Task.isCancelled {
             do { try await Task.sleep(for: interval) } catch { return }
             reloadIfChanged()
+            if ContinuousClock.now - lastPurge >= .seconds(60) {
+                lastPurge = .now
+                await purgeExpiredRegistrations()
+            }
         }
+    }
+
+    /// Drops the bindings that have expired; returns how many.
+    @discardableResult
+    public func purgeExpiredRegistrations() async -> Int {
+        let removed = (try? await locations.purgeExpired(at: RegistrationService.wallClock())) ?? []
+        if !removed.isEmpty { logger.info("removed \(removed.count) expired registrations") }
+        return removed.count
     }
 
     /// Stops the media engine.
