@@ -72,8 +72,9 @@ enum DirectoryPage {
         return "<form class=\"call\" method=\"post\" action=\"/call\">"
             + "<input type=\"hidden\" name=\"target\" value=\"\(HTML.escape(target))\">"
             + "<input type=\"hidden\" name=\"token\" value=\"\(HTML.escape(token))\">"
-            + "<label for=\"\(id)\">Your number<span class=\"visually-hidden\">, to be connected to \(HTML.escape(name))</span></label>"
-            + "<input id=\"\(id)\" name=\"number\" type=\"tel\" autocomplete=\"tel\" required maxlength=\"32\">"
+            + "<label for=\"\(id)\">Your number or SIP address<span class=\"visually-hidden\">, to be connected to \(HTML.escape(name))</span></label>"
+            // type=text (not tel) so a sip: address fits; inputmode keeps the phone keypad.
+            + "<input id=\"\(id)\" name=\"number\" type=\"text\" inputmode=\"tel\" autocomplete=\"tel\" required maxlength=\"256\">"
             + "<button type=\"submit\">Call me</button></form>"
     }
 

@@ -119,7 +119,7 @@ struct ClickToCallTests {
             try await client.execute(uri: "/directory", method: .get, headers: [.cookie: cookie]) { response in
                 #expect(response.headers[.setCookie] == nil)   // the session is kept
                 let page = response.text
-                #expect(page.contains("<form class=\"call\" method=\"post\" action=\"/call\"><input type=\"hidden\" name=\"target\" value=\"department/sales\"><input type=\"hidden\" name=\"token\" value=\"\(token)\"><label for=\"call-department-sales\">Your number<span class=\"visually-hidden\">, to be connected to Sales</span></label><input id=\"call-department-sales\" name=\"number\" type=\"tel\" autocomplete=\"tel\" required maxlength=\"32\"><button type=\"submit\">Call me</button></form>"))
+                #expect(page.contains("<form class=\"call\" method=\"post\" action=\"/call\"><input type=\"hidden\" name=\"target\" value=\"department/sales\"><input type=\"hidden\" name=\"token\" value=\"\(token)\"><label for=\"call-department-sales\">Your number or SIP address<span class=\"visually-hidden\">, to be connected to Sales</span></label><input id=\"call-department-sales\" name=\"number\" type=\"text\" inputmode=\"tel\" autocomplete=\"tel\" required maxlength=\"256\"><button type=\"submit\">Call me</button></form>"))
                 #expect(page.contains("to be connected to Carol &lt;script&gt;"))
                 #expect(page.components(separatedBy: "<form class=\"call\"").count == 8)   // 3 departments + 4 people; Lobby has no extension
             }

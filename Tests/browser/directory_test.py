@@ -164,7 +164,7 @@ def click_to_call(driver, base, process):
     form = driver.find_element(By.XPATH, "//li[h3='Sales']//form")
     number = form.find_element(By.NAME, "number")
     check(driver.execute_script("return arguments[0].labels[0].textContent", number)
-          == "Your number, to be connected to Sales", "the call form's field has a label naming the department")
+          == "Your number or SIP address, to be connected to Sales", "the call form's field has a label naming the department")
     number.send_keys("302")
     form.find_element(By.TAG_NAME, "button").click()
     WebDriverWait(driver, WAIT_SECONDS).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Calling you")
