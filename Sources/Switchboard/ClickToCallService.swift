@@ -58,10 +58,13 @@ public enum ClickToCallStartError: Error, Sendable, Equatable, CustomStringConve
     case unreachable(String)
     /// The target is not in the directory.
     case unknownTarget(String)
+    /// The server is at its `--max-calls` limit.
+    case overloaded
 
     public var description: String {
         switch self {
         case .sipNotRunning: "the SIP service is not running"
+        case .overloaded: "the server is at its call limit; try again shortly"
         case .unreachable(let callback): "\(callback) cannot be reached"
         case .unknownTarget(let target): "\(target) is not in the directory"
         }
@@ -103,6 +106,8 @@ public struct ClickToCallService: ClickToCallStarter {
         let observer = self.observer
         let logger = self.logger
         try await parts.server.eventLoop.submit {
+            // Placed calls count towards --max-calls: past it nobody is called (the form gets 503).
+            guard parts.router.admitsNewCall else { throw ClickToCallStartError.overloaded }
             let leg = ClickToCallLeg(request: request, peer: peer, system: system, settings: settings,
                                      router: parts.router, server: parts.server) { outcome in
                 logger.notice("click-to-call \(callback) → \(target): \(outcome)")

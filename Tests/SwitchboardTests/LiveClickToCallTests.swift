@@ -246,3 +246,24 @@ extension SocketClient {
         return receive()
     }
 }
+
+/// Placed calls count towards `--max-calls`: at the limit nobody is called.
+@Suite("Click-to-call admission")
+struct ClickToCallAdmissionTests {
+    @Test("At the call limit a click-to-call request is refused before anything is sent")
+    func refusedAtTheLimit() async throws {
+        var policy = CallPolicy()
+        policy.maximumCalls = 1
+        try await withCallServer(policy: policy) { server, _ in
+            let running = RunningSIP()
+            running.attach(server: server.server, router: server.router)
+            try await server.onLoop { server.router.placedCallStarted() }   // one placed call in progress
+            let service = ClickToCallService(layer: server.layer, sip: running, logger: Logger(label: "admission-test"))
+            await #expect(throws: ClickToCallStartError.overloaded) {
+                try await service.startCall(callback: "sip:visitor@127.0.0.1:5999", target: "department/sales")
+            }
+            try await server.onLoop { server.router.placedCallEnded() }
+            #expect(try await server.onLoop { server.router.activeCalls } == 0)
+        }
+    }
+}

@@ -52,7 +52,17 @@ public final class CallRouter: TransactionUser {
     /// Calls in progress (set up, answered or confirmed): started and not yet forgotten.
     /// O(1), as every new INVITE asks (admission control); counting the dialog table cost a
     /// dynamic cast per active call per INVITE.
-    public var activeCalls: Int { stats.started - stats.ended }
+    public var activeCalls: Int { stats.started - stats.ended + placedCalls }
+
+    /// Calls Switchboard placed itself (click-to-call) that are in progress: they count
+    /// towards `maximumCalls` like calls in.
+    private(set) var placedCalls = 0
+
+    /// Whether one more call fits under `maximumCalls` (RFC 3261 §21.5.4 admission).
+    var admitsNewCall: Bool { activeCalls < environment.policy.maximumCalls }
+
+    func placedCallStarted() { placedCalls += 1 }
+    func placedCallEnded() { placedCalls = max(0, placedCalls - 1) }
 
     /// Transfer legs bridged now.
     public var bridgedLegs: Int { calls.values.filter { !($0 is InboundCall) }.count }
@@ -147,7 +157,7 @@ public final class CallRouter: TransactionUser {
             server.respond(response, to: transaction)
         }
         // RFC 3261 §21.5.4: past capacity, refuse quickly so admitted calls stay healthy.
-        guard activeCalls < environment.policy.maximumCalls else {
+        guard admitsNewCall else {
             return refuse(503, "Service Unavailable", [(.retryAfter, String(environment.policy.overloadRetryAfter))])
         }
         // §8.2.3: a body we cannot read is 415 with what we accept.

@@ -73,6 +73,7 @@ final class ClickToCallLeg: DialogOwner, BridgeAnchor, CallSignalling {
 
     /// Opens the visitor's media sockets and rings `targets` (the visitor's phones).
     func start(targets: [OutboundTarget]) {
+        router.placedCallStarted()
         let media = router.environment.media
         let bound = NIOLoopBound(self, eventLoop: server.eventLoop)
         media.openSockets(channelID: session.channelID).hop(to: server.eventLoop).whenComplete { result in
@@ -208,6 +209,7 @@ final class ClickToCallLeg: DialogOwner, BridgeAnchor, CallSignalling {
         transfer = nil
         session.callerHungUp()
         if let dialogID { router.forget(self, dialog: dialogID) }
+        router.placedCallEnded()
         settle(outcome)
         let final = self.outcome ?? outcome
         logger.info("click-to-call ended: \(final)")
