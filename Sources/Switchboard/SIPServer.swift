@@ -267,7 +267,7 @@ public final class SIPServer: @unchecked Sendable {
         if let current = wakeUpAt, current <= deadline, wakeUp != nil { return }
         wakeUp?.cancel()
         wakeUpAt = deadline
-        wakeUp = eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds)))) { [unowned self] in
+        wakeUp = eventLoop.scheduleTask(deadline: NIODeadline(deadline)) { [unowned self] in
             wakeUp = nil
             wakeUpAt = nil
             transactions.fireTimers(now: now(), into: &outputs)

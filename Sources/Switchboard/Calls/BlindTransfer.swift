@@ -112,7 +112,7 @@ final class BlindTransfer: OutboundLegOwner {
         timer?.cancel()
         timer = nil
         guard completion != nil, let deadline = client.nextDeadline else { return }
-        timer = server.eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds)))) { [weak self] in
+        timer = server.eventLoop.scheduleTask(deadline: NIODeadline(deadline)) { [weak self] in
             guard let self else { return }
             self.timer = nil
             self.handle(self.client.timerFired(now: self.router.now()))

@@ -217,7 +217,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
         let mediaTimeout = router.environment.policy.mediaTimeout
         media.eventLoop.execute {
             var random = SystemRandomNumberGenerator()
-            let timeout = TimeAmount.nanoseconds(mediaTimeout.components.seconds * 1_000_000_000)
+            let timeout = TimeAmount(mediaTimeout)
             guard let channel = MediaChannel(id: bChannel, stream: stream, sender: RTPSender(using: &random)).map({
                       $0.receiver.inactivityTimeout = timeout
                       return $0

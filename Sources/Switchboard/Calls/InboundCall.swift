@@ -108,8 +108,7 @@ final class InboundCall: DialogOwner {
         if flow.ringBeforeAnswer > .zero {
             ringing = true
             server.respond(SIPMessage.response(to: invite, status: 180, reason: "Ringing", toTag: localTag), to: transaction)
-            let nanoseconds = flow.ringBeforeAnswer.components.seconds * 1_000_000_000 + flow.ringBeforeAnswer.components.attoseconds / 1_000_000_000
-            timer = server.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [weak self] in
+            timer = server.eventLoop.scheduleTask(in: TimeAmount(flow.ringBeforeAnswer)) { [weak self] in
                 guard let self else { return }
                 self.timer = nil
                 self.ringing = false
@@ -470,7 +469,7 @@ final class InboundCall: DialogOwner {
         timer = nil
         let deadlines = [retransmitter.deadline, sessionTimer?.deadline].compactMap { $0 }
         guard let deadline = deadlines.min(), state != .ended else { return }
-        timer = server.eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds)))) { [weak self] in
+        timer = server.eventLoop.scheduleTask(deadline: NIODeadline(deadline)) { [weak self] in
             self?.timerFired()
         }
     }

@@ -118,7 +118,7 @@ final class LegSessionTimer: OutboundLegOwner {
         scheduled = nil
         guard let deadline = timer.deadline else { return }
         let bound = NIOLoopBound(self, eventLoop: server.eventLoop)
-        scheduled = server.eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds)))) {
+        scheduled = server.eventLoop.scheduleTask(deadline: NIODeadline(deadline)) {
             bound.value.fire()
         }
     }

@@ -76,7 +76,7 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
                 endLocally()
                 return
             }
-            created.receiver.inactivityTimeout = .nanoseconds(mediaTimeout.components.seconds * 1_000_000_000)
+            created.receiver.inactivityTimeout = TimeAmount(mediaTimeout)
             channel = created
             media.attach(created, handler: self)
         }
@@ -205,8 +205,7 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
     }
 
     private func scheduleTimeout(_ duration: Duration) -> Scheduled<Void> {
-        let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-        return media.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [self] in
+        media.eventLoop.scheduleTask(in: TimeAmount(duration)) { [self] in
             guard case .collect(let continuation, let collector, _) = waiter else { return }
             waiter = nil
             continuation.resume(returning: collector.timedOut())

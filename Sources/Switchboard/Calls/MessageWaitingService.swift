@@ -180,7 +180,7 @@ final class MessageWaitingService: OutboundLegOwner {
         guard let deadline = notifier.nextDeadline else { return }
         // The service lives as long as its router; the timer may hold it until it fires.
         let bound = NIOLoopBound(self, eventLoop: server.eventLoop)
-        timer = server.eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds)))) {
+        timer = server.eventLoop.scheduleTask(deadline: NIODeadline(deadline)) {
             bound.value.expiryTimerFired(server: server)
         }
     }

@@ -40,7 +40,8 @@ final class RegistrationService {
             // Nobody has SIP credentials: nothing may register (§10.3 step 5).
             return server.respond(SIPMessage.response(to: request, status: 404, reason: "Not Found", toTag: server.makeTag()), to: transaction)
         }
-        guard let identity = authenticate(request, transaction: transaction, from: peer, server: server) else { return }
+        guard let identity = authenticate(request, transaction: transaction, from: peer, server: server,
+                                          credentials: credentials, realm: realm) else { return }
         let registrar = Registrar(configuration: configuration(server: server, realm: realm), users: credentials, store: store)
         let context = RegisterContext(source: server.flow(for: peer), authenticatedUser: identity.username)
         let loop = server.eventLoop
@@ -61,12 +62,18 @@ final class RegistrationService {
     /// REGISTER always goes through here; other methods when `serve` marks them protected.
     func authenticate(_ request: SIPMessage, transaction: ServerTransactionID, from peer: SIPPeer,
                       server: SIPServer) -> DigestIdentity? {
-        let now = Self.wallClock()
         let credentials = DirectoryCredentials(environment.flows.directory)
         guard let realm = credentials.realm else {
             server.respond(SIPMessage.response(to: request, status: 403, reason: "Forbidden", toTag: server.makeTag()), to: transaction)
             return nil
         }
+        return authenticate(request, transaction: transaction, from: peer, server: server, credentials: credentials, realm: realm)
+    }
+
+    /// `authenticate` with the directory's credentials already read (REGISTER reads them once).
+    private func authenticate(_ request: SIPMessage, transaction: ServerTransactionID, from peer: SIPPeer, server: SIPServer,
+                              credentials: DirectoryCredentials, realm: String) -> DigestIdentity? {
+        let now = Self.wallClock()
         if throttle.isBlocked(peer.host, now: now) {
             stats.throttled += 1
             server.respond(SIPMessage.response(to: request, status: 403, reason: "Forbidden", toTag: server.makeTag()), to: transaction)

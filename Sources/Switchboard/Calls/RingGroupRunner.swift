@@ -109,7 +109,7 @@ final class RingGroupRunner: OutboundLegOwner {
         guard let deadline = group.nextDeadline, !(group.outcome != nil && group.isSettled) else { return }
         // Strong: a pending timer keeps the runner until it fires or is cancelled here.
         let bound = NIOLoopBound(self, eventLoop: server.eventLoop)
-        timer = server.eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds)))) {
+        timer = server.eventLoop.scheduleTask(deadline: NIODeadline(deadline)) {
             let runner = bound.value
             runner.timer = nil
             runner.perform(runner.group.timerFired(now: runner.router.now()))
