@@ -104,9 +104,10 @@ public struct DirectorySite: Sendable {
                 try await ClickToCallHandler(site: self, settings: clickToCall, limiter: limiter).handle(request, context: context)
             }
         }
+        let metrics = MetricsExport()
         router.get("/metrics") { _, _ in
-            let text = MetricsText.render(await liveState.metrics(), sipListenersUp: await liveState.sipListenersUp)
-            return Self.response(.ok, MetricsText.contentType, text)
+            let text = metrics.scrape(await liveState.metrics(), sipListenersUp: await liveState.sipListenersUp)
+            return Self.response(.ok, MetricsExport.contentType, text)
         }
         return router
     }

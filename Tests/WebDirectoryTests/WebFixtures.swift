@@ -68,7 +68,7 @@ enum WebFixtures {
         WebConfiguration(siteName: "Example & Co", sipDomain: "example.com", graphviz: graphviz, clock: clock, clickToCall: clickToCall)
     }
 
-    static func site(liveState: StaticLiveState = StaticLiveState(reachable: ["alice"], sipListenersUp: true),
+    static func site(liveState: any DirectoryLiveState = StaticLiveState(reachable: ["alice"], sipListenersUp: true),
                      graphviz: GraphvizSVG? = GraphvizSVG(), clickToCall: ClickToCallConfiguration? = nil,
                      clock: @escaping @Sendable () -> Date = { mondayMorning }) -> DirectorySite {
         DirectorySite(system: system(), liveState: liveState,
