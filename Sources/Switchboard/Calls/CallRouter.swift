@@ -251,18 +251,7 @@ public final class CallRouter: TransactionUser {
     /// department's extension or SIP user name (their registered phones), or a URI the
     /// outbound patterns allow. Nil: refuse the REFER (no free calls through a staff phone).
     func endpoints(forReferTarget target: URI) -> [TransferEndpoint]? {
-        let directory = environment.flows.directory
-        if let user = target.sipURI?.user {
-            if let person = directory.people.first(where: { $0.extensionNumber?.value == user || $0.sip?.username == user }) {
-                return [.registered(user: person.sip?.username ?? person.id)]
-            }
-            if let department = directory.departments.first(where: { $0.extensionNumber?.value == user }) {
-                let members = department.members.compactMap { member in directory.people.first { $0.id == member.value } }
-                return members.map { .registered(user: $0.sip?.username ?? $0.id) }
-            }
-        }
-        let text = target.description
-        return directory.allowsOutbound(text) ? [.external(text)] : nil
+        environment.flows.directory.endpoints(forUser: target.sipURI?.user, target: target.description)
     }
 
     /// Allow and Supported, for a 2xx that creates or refreshes a dialog (RFC 3261 §13.3.1.4
