@@ -88,13 +88,15 @@ public actor SimulatedCallSession: CallSession {
         }
     }
 
-    /// A wait for the caller: with no keys on their way, the next scripted response starts now.
+    /// A wait for the caller: with no key pressed already (timed keys still to come do not
+    /// count), the next scripted response starts now.
     func takeResponseIfIdle() {
-        if keys.isEmpty, !responses.isEmpty {
+        if keys.allSatisfy({ $0.time > elapsed }), !responses.isEmpty {
             if case .press(let text, let after, let gap) = responses.removeFirst() {
                 for (index, key) in text.enumerated() {
                     keys.append((elapsed + after.milliseconds + Int64(index) * gap.milliseconds, key))
                 }
+                keys.sort { $0.time < $1.time }
             }
         }
     }

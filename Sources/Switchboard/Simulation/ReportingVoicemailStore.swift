@@ -78,7 +78,7 @@ final class ReportingVoicemailStore: VoicemailStore {
     func messages(in mailbox: String, folder: MessageFolder?) async throws -> [VoicemailMessage] {
         let found = try await base.messages(in: mailbox, folder: folder)
         labels.withLock { labels in
-            for message in found { labels[message.audioFile.path] = describe(message) }
+            for message in found { labels[message.audioFile.path] = "message from \(message.caller.number ?? "an unknown caller")" }
         }
         return found
     }
