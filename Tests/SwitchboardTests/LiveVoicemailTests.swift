@@ -181,6 +181,34 @@ struct LiveVoicemailTests {
         }
     }
 
+    @Test("With call-back: true, 3 2 calls the message's caller through the trunk (an allowed number)")
+    func callBackThroughTrunk() async throws {
+        let data = try await VoicemailData()
+        let store = data.stores.voicemail
+        let ticket = try await store.beginRecording(mailbox: "301", caller: VoicemailCaller(number: "+493012345678"),
+                                                    calledNumber: "301", at: Date())
+        let writer = try WAVWriter(path: ticket.audioFile.path, sampleRate: 8000)
+        try writer.write([Int16](repeating: 0, count: 16_000))
+        writer.close()
+        _ = try await store.commitRecording(ticket, duration: .seconds(2))
+        let trunk = try SocketClient()
+        var policy = CallPolicy()
+        policy.trunk = Trunk(proxy: try URI("sip:127.0.0.1:\(trunk.port)"), domain: "carrier.test", credentials: [])
+        try await withCallServer(policy: policy, voicemail: store) { _, port in
+            let owner = try Caller(number: "602", serverPort: port)
+            // PIN, 1 listen (stops the envelope), 3 more options, 2 call back.
+            for key in "1234#132" { try owner.press(key) }
+            let invite = try await offloaded { () -> String? in
+                while let message = try trunk.receiveMessage() {
+                    if message.method == .invite { return message.requestURI?.description }
+                }
+                return nil
+            }
+            #expect(invite?.contains("+493012345678") == true, "no INVITE to the caller's number: \(invite ?? "nothing")")
+            try owner.hangUp()
+        }
+    }
+
     @Test("SUBSCRIBE message-summary: 200, a NOTIFY with the counts, and a NOTIFY after a new message")
     func messageWaiting() async throws {
         let data = try await VoicemailData()
