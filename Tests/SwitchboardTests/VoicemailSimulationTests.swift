@@ -113,6 +113,17 @@ struct VoicemailSimulationTests {
         #expect(pastEnd.prompts.contains("vm-message-menu"))
     }
 
+    @Test("wrong PINs and the lock-out are in the transcript")
+    func pinFailuresInTranscript() async throws {
+        let (system, scenario) = try Self.scenario("three wrong PINs lock the mailbox")
+        let (run, voicemail) = try await Self.run(scenario, system)
+        await voicemail.finish()
+        let texts = Self.activity(run).map(\.text)
+        #expect(texts.filter { $0.hasPrefix("log-in refused") }.count == 2)
+        #expect(texts.contains("locked out (too many wrong PINs)"))
+        #expect(texts.last == "retrieval ended: lockedOut")
+    }
+
     @Test("a hang-up at any moment of a deposit keeps a message exactly when 1 s was recorded")
     func depositHangUpEverywhere() async throws {
         let (system, scenario) = try Self.scenario("# then 3 saves the message")

@@ -15,7 +15,14 @@ struct SimulatedVoicemailPhone: VoicemailPhone {
 
     func now() async -> Date { await session.now() }
 
+    /// Trace lines for prompts that tell of something the store does not record.
+    static let events = [VoicemailRetrieval.Prompts.loginIncorrect: "log-in refused (wrong PIN or unknown mailbox)",
+                         VoicemailRetrieval.Prompts.lockedOut: "locked out (too many wrong PINs)"]
+
     func play(_ items: [VoicemailAudio], bargeIn: Bool) async throws -> Character? {
+        for case .prompt(let name) in items {
+            if let event = Self.events[name] { await session.report(.voicemailActivity(event)) }
+        }
         var names: [String] = []
         for item in items {
             if let more = item.promptNames {
