@@ -25,8 +25,9 @@ struct LiveVoicemailTests {
         deinit { try? FileManager.default.removeItem(at: directory) }
     }
 
-    /// One call from a socket pair: INVITE to `number`, ACK, RTP connected.
-    final class Caller {
+    /// One call from a socket pair: INVITE to `number`, ACK, RTP connected. Used by one task
+    /// at a time; its blocking reads run `offloaded`, off the cooperative pool.
+    final class Caller: @unchecked Sendable {
         let sip: SocketClient
         let rtp: SocketClient
         let callID = "vm-\(UUID().uuidString)"
@@ -145,9 +146,9 @@ struct LiveVoicemailTests {
         let store = data.stores.voicemail
         try await withCallServer(voicemail: store) { server, port in
             // Deposit: # skips the greeting, the beep, 3 s of tone, hang-up.
-            let caller = try Caller(number: "600", serverPort: port)
+            let caller = try await offloaded { try Caller(number: "600", serverPort: port) }
             try caller.press("#")
-            #expect(caller.hearsTone(1000, packets: 3), "no beep")
+            #expect(try await offloaded { caller.hearsTone(1000, packets: 3) }, "no beep")
             try await caller.speak(seconds: 3)
             try caller.hangUp()
             var saved: [VoicemailMessage] = []
@@ -167,10 +168,10 @@ struct LiveVoicemailTests {
             #expect(deposits == 1)
 
             // Retrieval: PIN 1234#, 1 to listen; the envelope, then the tone comes back.
-            let owner = try Caller(number: "601", serverPort: port)
+            let owner = try await offloaded { try Caller(number: "601", serverPort: port) }
             for key in "1234#" { try owner.press(key) }
             try owner.press("1")
-            #expect(owner.hearsTone(), "the message's audio did not come back")
+            #expect(try await offloaded { owner.hearsTone() }, "the message's audio did not come back")
             var heard = false
             for _ in 0..<500 where !heard {
                 heard = try await store.message(message.id)?.heard ?? false
@@ -195,7 +196,7 @@ struct LiveVoicemailTests {
         var policy = CallPolicy()
         policy.trunk = Trunk(proxy: try URI("sip:127.0.0.1:\(trunk.port)"), domain: "carrier.test", credentials: [])
         try await withCallServer(policy: policy, voicemail: store) { _, port in
-            let owner = try Caller(number: "602", serverPort: port)
+            let owner = try await offloaded { try Caller(number: "602", serverPort: port) }
             // PIN, 1 listen (stops the envelope), 3 more options, 2 call back.
             for key in "1234#132" { try owner.press(key) }
             let invite = try await offloaded { () -> String? in

@@ -8,7 +8,7 @@ import Voicemail
 /// The simulator running the real deposit and retrieval procedures (`SimulatedVoicemail`) on
 /// the scenarios in Tests/Fixtures/voicemail-sim, plus what a scenario file cannot say: exact
 /// skip positions, a hang-up at every moment, call-back endpoints.
-@Suite("Voicemail in the simulator")
+@Suite("Voicemail in the simulator", .serialized)
 struct VoicemailSimulationTests {
     static let fixture = CallServer.repository.appendingPathComponent("Tests/Fixtures/voicemail-sim").path
 

@@ -26,7 +26,7 @@ public final class SimulatedVoicemail: VoicemailSimulation {
     /// Opens a store in a new temporary directory and seeds `mailboxes`; `directory` decides
     /// which numbers a call-back may ring.
     public init(mailboxes: [SimulatedMailbox], directory: Directory) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-simulation-\(UUID().uuidString)")
+        let folder = Self.scratchRoot.appendingPathComponent("switchboard-simulation-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         self.directory = folder
         outbound = directory
@@ -37,6 +37,14 @@ public final class SimulatedVoicemail: VoicemailSimulation {
             try? FileManager.default.removeItem(at: folder)
             throw error
         }
+    }
+
+    /// Where the stores go: memory-backed `/dev/shm` when there is one (a simulation needs no
+    /// durability, and its many syncs then cost nothing), else the temporary directory.
+    static var scratchRoot: URL {
+        let memory = "/dev/shm"
+        return FileManager.default.isWritableFile(atPath: memory) ? URL(fileURLWithPath: memory)
+            : FileManager.default.temporaryDirectory
     }
 
     private func seed(_ seed: SimulatedMailbox) async throws {
