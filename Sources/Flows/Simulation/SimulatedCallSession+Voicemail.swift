@@ -16,7 +16,7 @@ extension SimulatedCallSession {
         let started = time
         var key: Character?
         if case .interrupted(let pressed) = try play(names, language: language, bargeIn: bargeIn) {
-            keys.removeFirst()
+            if keys.first?.key == pressed { keys.removeFirst() }
             key = pressed
         }
         traceSink?(.played(prompts: names, interrupted: key), started)
