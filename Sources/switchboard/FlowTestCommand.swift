@@ -1,6 +1,7 @@
 import ArgumentParser
 import Flows
 import Foundation
+import Switchboard
 
 /// `switchboard test [FLOWS_DIR]`: runs the scenarios in `FLOWS_DIR/tests/*.yaml` and prints
 /// `N passed, N failed`; exits non-zero when any failed.
@@ -27,7 +28,8 @@ struct FlowTestCommand: AsyncParsableCommand {
         }
         let (scenarios, diagnostics) = FlowScenarioReader().load(directory: (flowsDirectory as NSString).appendingPathComponent("tests"))
         for diagnostic in diagnostics { print(diagnostic) }
-        let runner = FlowScenarioRunner(system: system, prompts: FilePromptCatalog(root: promptsRoot))
+        let runner = FlowScenarioRunner(system: system, prompts: FilePromptCatalog(root: promptsRoot),
+                                        voicemail: SimulatedVoicemail.factory)
         let verdicts = await runner.runAll(scenarios)
         for verdict in verdicts {
             print("\(verdict.passed ? "PASS" : "FAIL")  \(verdict.scenario.name)  (\(verdict.scenario.location))")

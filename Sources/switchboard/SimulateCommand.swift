@@ -1,6 +1,7 @@
 import ArgumentParser
 import Flows
 import Foundation
+import Switchboard
 
 /// `switchboard simulate --to 100 …`: one call through the flows in virtual time; prints the trace.
 struct SimulateCommand: AsyncParsableCommand {
@@ -35,6 +36,12 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "The caller hangs up after this long, e.g. 30s.")
     var hangupAfter: String?
 
+    @Option(parsing: .singleValue, help: "Each recording: the caller speaks this long, e.g. --speak 8s (then silence), --speak 8s# (then presses #), --speak 8s-hangup.")
+    var speak: [String] = []
+
+    @Option(parsing: .singleValue, help: "A mailbox the simulated store starts with, NUMBER or NUMBER:PIN, e.g. --mailbox 201:1234.")
+    var mailbox: [String] = []
+
     func run() async throws {
         guard let (system, _) = options.loadChecked() else {
             print("simulate: the flows have errors; run `switchboard check` for details")
@@ -57,6 +64,11 @@ struct SimulateCommand: AsyncParsableCommand {
             }
             script.hangUpAt = duration
         }
+        script.speech = try speak.map(Self.speech)
+        script.mailboxes = mailbox.map { text in
+            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+            return SimulatedMailbox(number: parts.first ?? text, pin: parts.count == 2 ? parts[1] : nil)
+        }
         var variables: [String: String] = [:]
         for pair in variable {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
@@ -66,10 +78,30 @@ struct SimulateCommand: AsyncParsableCommand {
         let call = CallInfo(caller: from, called: to, variables: variables)
         let simulator = FlowSimulator(system: system, prompts: FilePromptCatalog(root: options.promptsRoot))
         let finalScript = script
-        let run = await simulator.simulate(call, at: start, script: finalScript, observer: { print($0) })
+        let voicemail = try await SimulatedVoicemail(mailboxes: script.mailboxes, directory: system.directory)
+        let run = await simulator.simulate(call, at: start, script: finalScript, voicemail: voicemail, observer: { print($0) })
+        await voicemail.finish()
         guard run != nil else {
             print("no flow or extension answers \(to) (a live call would get 404 Not Found)")
             throw ExitCode(1)
         }
+    }
+
+    /// `8s`, `8s#` (then a key), `8s-hangup`, `silence`.
+    static func speech(_ text: String) throws -> SimulatedSpeech {
+        if text == "silence" { return SimulatedSpeech(length: .zero) }
+        var body = Substring(text)
+        var then = SimulatedSpeech.After.nothing
+        if body.hasSuffix("-hangup") {
+            body = body.dropLast("-hangup".count)
+            then = .hangUp
+        } else if let last = body.last, "0123456789*#".contains(last), body.dropLast().last?.isLetter == true {
+            body = body.dropLast()
+            then = .key(last)
+        }
+        guard let length = FlowDuration.parse(String(body)) else {
+            throw ValidationError("--speak takes a duration, optionally followed by a key or -hangup: 8s, 8s#, 8s-hangup, silence")
+        }
+        return SimulatedSpeech(length: length, then: then)
     }
 }

@@ -25,8 +25,9 @@ struct LiveVoicemailTests {
         deinit { try? FileManager.default.removeItem(at: directory) }
     }
 
-    /// One call from a socket pair: INVITE to `number`, ACK, RTP connected.
-    final class Caller {
+    /// One call from a socket pair: INVITE to `number`, ACK, RTP connected. Used by one task
+    /// at a time; its blocking reads run `offloaded`, off the cooperative pool.
+    final class Caller: @unchecked Sendable {
         let sip: SocketClient
         let rtp: SocketClient
         let callID = "vm-\(UUID().uuidString)"
@@ -145,9 +146,9 @@ struct LiveVoicemailTests {
         let store = data.stores.voicemail
         try await withCallServer(voicemail: store) { server, port in
             // Deposit: # skips the greeting, the beep, 3 s of tone, hang-up.
-            let caller = try Caller(number: "600", serverPort: port)
+            let caller = try await offloaded { try Caller(number: "600", serverPort: port) }
             try caller.press("#")
-            #expect(caller.hearsTone(1000, packets: 3), "no beep")
+            #expect(try await offloaded { caller.hearsTone(1000, packets: 3) }, "no beep")
             try await caller.speak(seconds: 3)
             try caller.hangUp()
             var saved: [VoicemailMessage] = []
@@ -167,10 +168,10 @@ struct LiveVoicemailTests {
             #expect(deposits == 1)
 
             // Retrieval: PIN 1234#, 1 to listen; the envelope, then the tone comes back.
-            let owner = try Caller(number: "601", serverPort: port)
+            let owner = try await offloaded { try Caller(number: "601", serverPort: port) }
             for key in "1234#" { try owner.press(key) }
             try owner.press("1")
-            #expect(owner.hearsTone(), "the message's audio did not come back")
+            #expect(try await offloaded { owner.hearsTone() }, "the message's audio did not come back")
             var heard = false
             for _ in 0..<500 where !heard {
                 heard = try await store.message(message.id)?.heard ?? false
@@ -181,17 +182,108 @@ struct LiveVoicemailTests {
         }
     }
 
+    @Test("With call-back: true, 3 2 calls the message's caller through the trunk (an allowed number)")
+    func callBackThroughTrunk() async throws {
+        let data = try await VoicemailData()
+        let store = data.stores.voicemail
+        let ticket = try await store.beginRecording(mailbox: "301", caller: VoicemailCaller(number: "+493012345678"),
+                                                    calledNumber: "301", at: Date())
+        let writer = try WAVWriter(path: ticket.audioFile.path, sampleRate: 8000)
+        try writer.write([Int16](repeating: 0, count: 16_000))
+        writer.close()
+        _ = try await store.commitRecording(ticket, duration: .seconds(2))
+        let trunk = try SocketClient()
+        var policy = CallPolicy()
+        policy.trunk = Trunk(proxy: try URI("sip:127.0.0.1:\(trunk.port)"), domain: "carrier.test", credentials: [])
+        try await withCallServer(policy: policy, voicemail: store) { _, port in
+            let owner = try await offloaded { try Caller(number: "602", serverPort: port) }
+            // PIN, 1 listen (stops the envelope), 3 more options, 2 call back.
+            for key in "1234#132" { try owner.press(key) }
+            let invite = try await offloaded { () -> String? in
+                while let message = try trunk.receiveMessage() {
+                    if message.method == .invite { return message.requestURI?.description }
+                }
+                return nil
+            }
+            #expect(invite?.contains("+493012345678") == true, "no INVITE to the caller's number: \(invite ?? "nothing")")
+            try owner.hangUp()
+        }
+    }
+
+    /// A new message-summary SUBSCRIBE for `mailbox` from `phone`.
+    static func subscribe(_ mailbox: String, phone: SocketClient, port: Int, callID: String, cseq: Int) throws -> SIPMessage {
+        try SIPParser().parse(Array(("SUBSCRIBE sip:\(mailbox)@127.0.0.1:\(port) SIP/2.0\r\n" +
+            "Via: SIP/2.0/UDP 127.0.0.1:\(phone.port);branch=z9hG4bK\(callID)-\(cseq);rport\r\nMax-Forwards: 70\r\n" +
+            "From: <sip:\(mailbox)@127.0.0.1>;tag=phone1\r\nTo: <sip:\(mailbox)@127.0.0.1>\r\nCall-ID: \(callID)\r\n" +
+            "CSeq: \(cseq) SUBSCRIBE\r\nContact: <sip:\(mailbox)@127.0.0.1:\(phone.port)>\r\nEvent: message-summary\r\n" +
+            "Expires: 600\r\nContent-Length: 0\r\n\r\n").utf8))
+    }
+
+    /// Sends the SUBSCRIBE, answers its 401 with `user`'s digest credentials (CSeq 2, a new
+    /// branch) and returns the response to that.
+    static func subscribeAuthenticated(_ mailbox: String, as user: String, phone: SocketClient, port: Int,
+                                       callID: String) async throws -> SIPMessage? {
+        let first = try subscribe(mailbox, phone: phone, port: port, callID: callID, cseq: 1)
+        try phone.send(first.serialized())
+        let challenge = try #require(try await offloaded { try phone.receiveMessage() })
+        #expect(challenge.statusCode == 401, "an owned mailbox's SUBSCRIBE is challenged")
+        var responder = DigestResponder(credentials: [.password("secret", username: user)])
+        let second = try subscribe(mailbox, phone: phone, port: port, callID: callID, cseq: 2)
+        try phone.send(try responder.authorize(second, challengedBy: challenge).serialized())
+        return try await offloaded { try phone.receiveMessage() }
+    }
+
+    @Test("SUBSCRIBE to an owned mailbox needs its owner's digest credentials: 401 without, 403 with another's; others stay open")
+    func subscribeAuthentication() async throws {
+        let data = try await VoicemailData()
+        let store = data.stores.voicemail
+        try await store.createMailbox(Mailbox(number: "sales", ownerName: "Sales"))
+        try await withCallServer(voicemail: store) { _, port in
+            let phone = try SocketClient(connectTo: port)
+            // 301 is Alice's: Bob's valid credentials are not enough.
+            let asBob = try await Self.subscribeAuthenticated("301", as: "bob", phone: phone, port: port, callID: "mwi-bob")
+            #expect(asBob?.statusCode == 403)
+            // Wrong password: challenged again, never 200.
+            let wrong = try Self.subscribe("301", phone: phone, port: port, callID: "mwi-wrong", cseq: 1)
+            try phone.send(wrong.serialized())
+            let challenge = try #require(try await offloaded { try phone.receiveMessage() })
+            #expect(challenge.statusCode == 401)
+            var guesser = DigestResponder(credentials: [.password("guess", username: "alice")])
+            let retry = try Self.subscribe("301", phone: phone, port: port, callID: "mwi-wrong", cseq: 2)
+            try phone.send(try guesser.authorize(retry, challengedBy: challenge).serialized())
+            let refused = try #require(try await offloaded { try phone.receiveMessage() })
+            #expect((refused.statusCode ?? 0) >= 400)
+            // No person owns "sales": open as before (200, then the first NOTIFY).
+            let open = try Self.subscribe("sales", phone: phone, port: port, callID: "mwi-sales", cseq: 1)
+            try phone.send(open.serialized())
+            var statuses: [Int] = []
+            while let message = try await offloaded({ try phone.receiveMessage() }) {
+                if let status = message.statusCode { statuses.append(status) }
+                if message.method == .notify {
+                    var ok = SIPMessage.response(to: message, status: 200, reason: "OK")
+                    ok.headers.set(.contentLength, "0")
+                    try phone.send(ok.serialized())
+                    break
+                }
+            }
+            #expect(statuses == [200])
+        }
+    }
+
     @Test("SUBSCRIBE message-summary: 200, a NOTIFY with the counts, and a NOTIFY after a new message")
     func messageWaiting() async throws {
         let data = try await VoicemailData()
         let store = data.stores.voicemail
         try await withCallServer(voicemail: store) { _, port in
             let phone = try SocketClient(connectTo: port)
-            try phone.send("SUBSCRIBE sip:301@127.0.0.1:\(port) SIP/2.0\r\n" +
-                "Via: SIP/2.0/UDP 127.0.0.1:\(phone.port);branch=z9hG4bKmwi1;rport\r\nMax-Forwards: 70\r\n" +
-                "From: <sip:301@127.0.0.1>;tag=phone1\r\nTo: <sip:301@127.0.0.1>\r\nCall-ID: mwi-live-1\r\n" +
-                "CSeq: 1 SUBSCRIBE\r\nContact: <sip:301@127.0.0.1:\(phone.port)>\r\nEvent: message-summary\r\n" +
-                "Expires: 600\r\nContent-Length: 0\r\n\r\n")
+            // Mailbox 301 is Alice's (she has SIP credentials): her phone authenticates.
+            let first = try Self.subscribe("301", phone: phone, port: port, callID: "mwi-live-1", cseq: 1)
+            try phone.send(first.serialized())
+            let challenge = try #require(try await offloaded { try phone.receiveMessage() })
+            #expect(challenge.statusCode == 401)
+            var responder = DigestResponder(credentials: [.password("secret", username: "alice")])
+            let second = try Self.subscribe("301", phone: phone, port: port, callID: "mwi-live-1", cseq: 2)
+            try phone.send(try responder.authorize(second, challengedBy: challenge).serialized())
             var gotOK = false
             var dialogTag: String?
             var states: [String] = []
@@ -235,7 +327,7 @@ struct LiveVoicemailTests {
             try phone.send("SUBSCRIBE sip:301@127.0.0.1:\(port) SIP/2.0\r\n" +
                 "Via: SIP/2.0/UDP 127.0.0.1:\(phone.port);branch=z9hG4bKmwi2;rport\r\nMax-Forwards: 70\r\n" +
                 "From: <sip:301@127.0.0.1>;tag=phone1\r\nTo: <sip:301@127.0.0.1>;tag=\(tag)\r\nCall-ID: mwi-live-1\r\n" +
-                "CSeq: 2 SUBSCRIBE\r\nContact: <sip:301@127.0.0.1:\(phone.port)>\r\nEvent: message-summary\r\n" +
+                "CSeq: 3 SUBSCRIBE\r\nContact: <sip:301@127.0.0.1:\(phone.port)>\r\nEvent: message-summary\r\n" +
                 "Expires: 0\r\nContent-Length: 0\r\n\r\n")
             gotOK = false
             #expect(try awaitNotify(containing: "Voice-Message: 1/0"))

@@ -52,8 +52,9 @@ struct StepReader {
             return .voicemail(VoicemailStep(mailbox: mailbox, greeting: reader.stringList("greeting", log: &log),
                                             operatorStep: reader.string("operator", log: &log)))
         case "voicemail-access":
-            guard let reader = MappingReader(body, context: "'voicemail-access'", known: ["mailbox"], log: &log) else { return nil }
-            return .voicemailAccess(VoicemailAccessStep(mailbox: reader.string("mailbox", log: &log)))
+            guard let reader = MappingReader(body, context: "'voicemail-access'", known: ["mailbox", "call-back"], log: &log) else { return nil }
+            return .voicemailAccess(VoicemailAccessStep(mailbox: reader.string("mailbox", log: &log),
+                                                        callBack: reader.bool("call-back", log: &log) ?? false))
         case "directory": return readDirectory(body, log: &log).map { .directory($0) }
         case "web-directory":
             guard let reader = MappingReader(body, context: "'web-directory'", known: ["on-declined"], log: &log) else { return nil }

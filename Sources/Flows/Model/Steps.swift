@@ -173,6 +173,9 @@ public struct VoicemailStep: Sendable {
 /// `voicemail-access`: staff hear their messages; with no mailbox the caller is asked for one.
 public struct VoicemailAccessStep: Sendable {
     public var mailbox: Located<String>?
+    /// `call-back: true`: `3 2` may call a message's caller back (numbers the directory's
+    /// outbound patterns allow only). Off by default (toll fraud).
+    public var callBack = false
 }
 
 /// `directory`: dial-by-name using the letters on the keypad.

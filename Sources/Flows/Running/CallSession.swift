@@ -158,6 +158,9 @@ public enum VoicemailResult: String, Sendable, Equatable, CaseIterable {
 public struct VoicemailAccessRequest: Sendable, Equatable {
     public var mailbox: String?
     public var language: String
+    /// The step's `call-back: true`: a message's caller may be called back (when the
+    /// directory's outbound patterns allow the number).
+    public var callBack = false
 }
 
 /// How a voicemail-access session ended.

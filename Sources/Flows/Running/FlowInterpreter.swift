@@ -156,7 +156,8 @@ public final class FlowInterpreter {
                                             operatorStep: voicemail.operatorStep?.value)
         case .voicemailAccess(let access):
             let mailbox = access.mailbox.map { interpolate($0.value) }
-            let result = try await session.voicemailAccess(VoicemailAccessRequest(mailbox: mailbox, language: flow.language))
+            let result = try await session.voicemailAccess(VoicemailAccessRequest(mailbox: mailbox, language: flow.language,
+                                                                                     callBack: access.callBack))
             await record(.voicemailAccess(mailbox: mailbox, result: result))
             if result == .failed { throw StepFailure(reason: "voicemail access failed") }
             return step.next == nil ? .exit(.ended(.voicemailAccess)) : .continueNext

@@ -15,6 +15,8 @@ public struct TraceEvent: Sendable, CustomStringConvertible {
         case transfer(destination: String, endpoints: [TransferEndpoint], ringTimeout: Duration, result: TransferResult)
         case voicemail(mailbox: String, result: VoicemailResult)
         case voicemailAccess(mailbox: String?, result: VoicemailAccessResult)
+        /// Inside a simulated deposit or retrieval: recorded, saved, deleted, a PIN changed, …
+        case voicemailActivity(String)
         case webDirectory(WebDirectoryResult)
         case failure(step: String, reason: String, recovery: String)
         case runaway(steps: Int)
@@ -47,6 +49,7 @@ public struct TraceEvent: Sendable, CustomStringConvertible {
             return "transfer \(destination) [\(endpoints.map(\.description).joined(separator: ", "))] ring \(ringTimeout.flowText) → \(result.rawValue)"
         case .voicemail(let mailbox, let result): return "voicemail \(mailbox) → \(result.rawValue)"
         case .voicemailAccess(let mailbox, let result): return "voicemail access \(mailbox ?? "(asks)") → \(result.rawValue)"
+        case .voicemailActivity(let text): return "voicemail: \(text)"
         case .webDirectory(let result): return "web directory → \(result.rawValue)"
         case .failure(let step, let reason, let recovery): return "failure in \(step): \(reason) → \(recovery)"
         case .runaway(let steps): return "runaway: \(steps) steps without waiting for the caller"

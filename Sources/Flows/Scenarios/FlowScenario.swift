@@ -23,5 +23,25 @@ public struct FlowScenario: Sendable {
         public var transfers: [String] = []
         /// The call must end within this virtual time.
         public var maxDuration: Duration?
+        /// Mailboxes after the call (needs the voicemail simulation).
+        public var mailboxes: [String: MailboxExpectation] = [:]
+    }
+
+    /// What a mailbox must hold after the call; nil fields are not checked.
+    public struct MailboxExpectation: Sendable, Equatable {
+        public var new: Int?
+        public var saved: Int?
+        public var unheard: Int?
+        public var greeting: Bool?
+        /// A PIN that must open the mailbox (e.g. one changed by phone).
+        public var pin: String?
+
+        public init(new: Int? = nil, saved: Int? = nil, unheard: Int? = nil, greeting: Bool? = nil, pin: String? = nil) {
+            self.new = new
+            self.saved = saved
+            self.unheard = unheard
+            self.greeting = greeting
+            self.pin = pin
+        }
     }
 }

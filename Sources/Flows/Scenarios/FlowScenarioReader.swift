@@ -5,7 +5,7 @@ import Foundation
 public struct FlowScenarioReader: Sendable {
     public var yaml = YAMLLoader()
     static let keys = ["name", "call", "at", "tz", "press", "keys-at", "transfers", "voicemail", "web-directory",
-                       "hangup-at", "unavailable-prompts", "expect"]
+                       "hangup-at", "unavailable-prompts", "speak", "mailboxes", "expect"]
 
     public init() {}
 
@@ -73,6 +73,12 @@ public struct FlowScenarioReader: Sendable {
         if let node = reader.node("voicemail"), let result = parseEnum(node, VoicemailResult.self, log: &log) { script.voicemailResult = result }
         if let node = reader.node("web-directory"), let result = parseEnum(node, WebDirectoryResult.self, log: &log) { script.webDirectoryResult = result }
         script.hangUpAt = reader.duration("hangup-at", log: &log)
+        script.speech = readSpeech(reader.node("speak"), log: &log)
+        for entry in reader.namedEntries("mailboxes", log: &log) ?? [] {
+            if let mailbox = readMailbox(entry.name.value, entry.value, timeZone: timeZone, start: start, log: &log) {
+                script.mailboxes.append(mailbox)
+            }
+        }
         script.unavailablePrompts = Set((reader.stringList("unavailable-prompts", log: &log) ?? []).map(\.value))
         let expectation = reader.node("expect").map { readExpectation($0, log: &log) } ?? FlowScenario.Expectation()
         return FlowScenario(name: name, location: node.location, call: call, start: start, script: script, expectation: expectation)
@@ -93,8 +99,71 @@ public struct FlowScenarioReader: Sendable {
         }
     }
 
+    /// `speak: [8s, {for: 20s, then: "#"}, {for: 3s, then: hangup}, silence]`
+    private func readSpeech(_ node: YAMLNode?, log: inout DiagnosticLog) -> [SimulatedSpeech] {
+        guard let node else { return [] }
+        return (node.sequence ?? [node]).compactMap { item in
+            if let text = item.scalar {
+                if text == "silence" { return SimulatedSpeech(length: .zero) }
+                guard let length = FlowDuration.parse(text) else {
+                    log.error(.badValue, at: item.location, "'\(text)' is not a duration", hint: "write e.g. 8s, or silence")
+                    return nil
+                }
+                return SimulatedSpeech(length: length)
+            }
+            guard let reader = MappingReader(item, context: "a 'speak' entry", known: ["for", "then"], log: &log) else { return nil }
+            var speech = SimulatedSpeech(length: reader.duration("for", log: &log) ?? .zero)
+            if let then = reader.string("then", log: &log) {
+                if then.value == "hangup" {
+                    speech.then = .hangUp
+                } else if then.value.count == 1, let key = then.value.first, "0123456789*#".contains(key) {
+                    speech.then = .key(key)
+                } else {
+                    log.error(.badValue, at: then.location, "'then' is one key (0-9, *, #) or hangup, found '\(then.value)'")
+                }
+            }
+            return speech
+        }
+    }
+
+    /// `"201": {pin: "1234", owner: Alice, max-messages: 5, messages: [{from: "5550123", length: 12s}]}`
+    private func readMailbox(_ number: String, _ node: YAMLNode, timeZone: TimeZone, start: Date,
+                             log: inout DiagnosticLog) -> SimulatedMailbox? {
+        let known = ["pin", "owner", "max-messages", "max-seconds", "min-seconds", "messages"]
+        guard let reader = MappingReader(node, context: "mailbox '\(number)'", known: known, log: &log) else { return nil }
+        var mailbox = SimulatedMailbox(number: number, owner: reader.string("owner", log: &log)?.value,
+                                       pin: reader.string("pin", log: &log)?.value)
+        mailbox.maxMessages = reader.integer("max-messages", range: 1...10_000, log: &log)
+        mailbox.maxSeconds = reader.integer("max-seconds", range: 1...3_600, log: &log)
+        mailbox.minSeconds = reader.integer("min-seconds", range: 0...60, log: &log)
+        for item in reader.node("messages")?.sequence ?? [] {
+            let keys = ["from", "length", "received", "folder", "heard"]
+            guard let message = MappingReader(item, context: "a message", known: keys, log: &log) else { continue }
+            var received: Date?
+            if let text = message.string("received", log: &log) {
+                received = LocalTime.parse(text.value, timeZone: timeZone)
+                if received == nil {
+                    log.error(.badValue, at: text.location, "'\(text.value)' is not a local time", hint: "write e.g. 2026-11-29T15:05")
+                }
+            }
+            var saved = false
+            if let folder = message.string("folder", log: &log) {
+                switch folder.value {
+                case "new": saved = false
+                case "saved": saved = true
+                default: log.error(.badValue, at: folder.location, "'folder' is new or saved, found '\(folder.value)'")
+                }
+            }
+            mailbox.messages.append(SimulatedMessage(from: message.string("from", log: &log)?.value,
+                                                     length: message.duration("length", log: &log) ?? .seconds(10),
+                                                     received: received ?? start.addingTimeInterval(-3600), saved: saved,
+                                                     heard: message.bool("heard", log: &log) ?? saved))
+        }
+        return mailbox
+    }
+
     private func readExpectation(_ node: YAMLNode, log: inout DiagnosticLog) -> FlowScenario.Expectation {
-        let known = ["outcome", "to", "mailbox", "steps", "prompts", "transfers", "max-duration"]
+        let known = ["outcome", "to", "mailbox", "steps", "prompts", "transfers", "max-duration", "mailboxes"]
         var expectation = FlowScenario.Expectation()
         guard let reader = MappingReader(node, context: "'expect'", known: known, log: &log) else { return expectation }
         expectation.outcome = reader.string("outcome", log: &log)?.value
@@ -104,6 +173,14 @@ public struct FlowScenarioReader: Sendable {
         expectation.prompts = (reader.stringList("prompts", log: &log) ?? []).map(\.value)
         expectation.transfers = (reader.stringList("transfers", log: &log) ?? []).map(\.value)
         expectation.maxDuration = reader.duration("max-duration", log: &log)
+        for entry in reader.namedEntries("mailboxes", log: &log) ?? [] {
+            let known = ["new", "saved", "unheard", "greeting", "pin"]
+            guard let box = MappingReader(entry.value, context: "expected mailbox '\(entry.name.value)'", known: known, log: &log) else { continue }
+            expectation.mailboxes[entry.name.value] = FlowScenario.MailboxExpectation(
+                new: box.integer("new", range: 0...10_000, log: &log), saved: box.integer("saved", range: 0...10_000, log: &log),
+                unheard: box.integer("unheard", range: 0...10_000, log: &log), greeting: box.bool("greeting", log: &log),
+                pin: box.string("pin", log: &log)?.value)
+        }
         return expectation
     }
 

@@ -1,9 +1,12 @@
 /// Runs scenarios through the simulator and compares what happened with what was expected.
 public struct FlowScenarioRunner: Sendable {
     public var simulator: FlowSimulator
+    /// Makes each scenario's voicemail simulation (nil: voicemail steps answer as scripted).
+    public var voicemail: VoicemailSimulationFactory?
 
-    public init(system: FlowSystem, prompts: (any PromptCatalog)? = nil) {
+    public init(system: FlowSystem, prompts: (any PromptCatalog)? = nil, voicemail: VoicemailSimulationFactory? = nil) {
         simulator = FlowSimulator(system: system, prompts: prompts)
+        self.voicemail = voicemail
     }
 
     /// The verdict on one scenario; `failures` is empty when it passed.
@@ -15,10 +18,49 @@ public struct FlowScenarioRunner: Sendable {
     }
 
     public func run(_ scenario: FlowScenario) async -> Verdict {
-        guard let run = await simulator.simulate(scenario.call, at: scenario.start, script: scenario.script) else {
+        var mailboxes: (any VoicemailSimulation)?
+        if let voicemail {
+            do {
+                mailboxes = try await voicemail(scenario.script.mailboxes, simulator.system.directory)
+            } catch {
+                return Verdict(scenario: scenario, failures: ["the scenario's mailboxes cannot be set up: \(error)"], run: nil)
+            }
+        }
+        guard let run = await simulator.simulate(scenario.call, at: scenario.start, script: scenario.script, voicemail: mailboxes) else {
+            await mailboxes?.finish()
             return Verdict(scenario: scenario, failures: ["no flow or extension answers \(scenario.call.called)"], run: nil)
         }
-        return Verdict(scenario: scenario, failures: Self.compare(run, with: scenario.expectation), run: run)
+        var failures = Self.compare(run, with: scenario.expectation)
+        failures += await Self.compareMailboxes(scenario.expectation.mailboxes, in: mailboxes)
+        await mailboxes?.finish()
+        return Verdict(scenario: scenario, failures: failures, run: run)
+    }
+
+    /// Checks `expect: mailboxes:` against the simulation's store.
+    public static func compareMailboxes(_ expected: [String: FlowScenario.MailboxExpectation],
+                                        in simulation: (any VoicemailSimulation)?) async -> [String] {
+        guard !expected.isEmpty else { return [] }
+        guard let simulation else { return ["mailboxes are checked only with the voicemail simulation (switchboard test)"] }
+        let states = await simulation.mailboxStates()
+        var failures: [String] = []
+        for (number, wanted) in expected.sorted(by: { $0.key < $1.key }) {
+            guard let state = states[number] else {
+                failures.append("mailbox \(number): not found")
+                continue
+            }
+            let counts: [(String, Int?, Int)] = [("new", wanted.new, state.new), ("saved", wanted.saved, state.saved),
+                                                 ("unheard", wanted.unheard, state.unheard)]
+            for (what, want, have) in counts where want.map({ $0 != have }) ?? false {
+                failures.append("mailbox \(number): expected \(want ?? 0) \(what), found \(have)")
+            }
+            if let greeting = wanted.greeting, greeting != state.hasGreeting {
+                failures.append("mailbox \(number): expected \(greeting ? "a" : "no") greeting")
+            }
+            if let pin = wanted.pin, !(await simulation.pinOpens(pin, mailbox: number)) {
+                failures.append("mailbox \(number): PIN \(pin) does not open it")
+            }
+        }
+        return failures
     }
 
     public func runAll(_ scenarios: [FlowScenario]) async -> [Verdict] {

@@ -27,7 +27,13 @@ public struct SimulationScript: Sendable {
     /// By destination (`department/sales`) or endpoint (`registered:alice`, `+4930…`); endpoint wins.
     public var transferResults: [String: TransferResult] = [:]
     public var defaultTransferResult: TransferResult = .answered
-    public var voicemailResult: VoicemailResult = .recorded
+    /// A scripted result for every `voicemail` step; nil runs the real deposit when the
+    /// simulator has a `VoicemailSimulation` (else `recorded`).
+    public var voicemailResult: VoicemailResult?
+    /// What the caller does each time they are recorded, in order (then `SimulatedSpeech.default`).
+    public var speech: [SimulatedSpeech] = []
+    /// Mailboxes the voicemail simulation starts with.
+    public var mailboxes: [SimulatedMailbox] = []
     /// Nil: accepted when the call variable `accepts-html` is `true`, else declined.
     public var webDirectoryResult: WebDirectoryResult?
     public var hangUpAt: Duration?

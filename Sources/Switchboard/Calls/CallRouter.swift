@@ -74,7 +74,10 @@ public final class CallRouter: TransactionUser {
         // the notifier (MessageWaitingService), which keeps its own subscription dialogs.
         if let messageWaiting {
             messageWaiting.attach(server)
-            if messageWaiting.takes(request) { return messageWaiting.handle(request, transaction: transaction, from: peer, server: server) }
+            if messageWaiting.takes(request) {
+                guard subscriberMayWatch(request, transaction: transaction, from: peer, server: server) else { return }
+                return messageWaiting.handle(request, transaction: transaction, from: peer, server: server)
+            }
         }
         switch dialogs.route(request, retryAfter: UInt32.random(in: 0...10)) {
         case .outsideDialog:
@@ -115,6 +118,36 @@ public final class CallRouter: TransactionUser {
     }
 
     // MARK: New requests
+
+    /// A new message-summary SUBSCRIBE for a mailbox that a directory person with SIP
+    /// credentials owns (their `mailbox`, or one named like their user name) must carry that
+    /// person's digest credentials, as their REGISTER does: without them `401` (RFC 3261
+    /// §22.1, §22.3: any request may be challenged), with another person's `403` (RFC 6665
+    /// §4.2.1.2: the notifier authorizes subscribers). Other mailboxes stay open, and a
+    /// refresh inside the subscription's dialog is not challenged again. Answered here when false.
+    private func subscriberMayWatch(_ request: SIPMessage, transaction: ServerTransactionID, from peer: SIPPeer,
+                                    server: SIPServer) -> Bool {
+        guard (try? request.to())?.tag == nil,
+              request.headers.values(.event).first?.lowercased().hasPrefix("message-summary") == true,
+              let mailbox = request.requestURI?.sipURI?.user,
+              let owner = environment.flows.directory.people.first(where: { person in
+                  person.sip != nil && (person.mailbox?.value == mailbox || person.sip?.username == mailbox)
+              }),
+              let username = owner.sip?.username else { return true }
+        let forbidden = SIPMessage.response(to: request, status: 403, reason: "Forbidden", toTag: server.makeTag())
+        guard let registrations else {
+            server.respond(forbidden, to: transaction)
+            return false
+        }
+        guard let identity = registrations.authenticate(request, transaction: transaction, from: peer, server: server) else {
+            return false
+        }
+        guard identity.username == username else {
+            server.respond(forbidden, to: transaction)
+            return false
+        }
+        return true
+    }
 
     private func outsideDialog(_ request: SIPMessage, transaction: ServerTransactionID, from peer: SIPPeer, server: SIPServer) {
         var authenticatedUser: String?
@@ -251,18 +284,7 @@ public final class CallRouter: TransactionUser {
     /// department's extension or SIP user name (their registered phones), or a URI the
     /// outbound patterns allow. Nil: refuse the REFER (no free calls through a staff phone).
     func endpoints(forReferTarget target: URI) -> [TransferEndpoint]? {
-        let directory = environment.flows.directory
-        if let user = target.sipURI?.user {
-            if let person = directory.people.first(where: { $0.extensionNumber?.value == user || $0.sip?.username == user }) {
-                return [.registered(user: person.sip?.username ?? person.id)]
-            }
-            if let department = directory.departments.first(where: { $0.extensionNumber?.value == user }) {
-                let members = department.members.compactMap { member in directory.people.first { $0.id == member.value } }
-                return members.map { .registered(user: $0.sip?.username ?? $0.id) }
-            }
-        }
-        let text = target.description
-        return directory.allowsOutbound(text) ? [.external(text)] : nil
+        environment.flows.directory.endpoints(forUser: target.sipURI?.user, target: target.description)
     }
 
     /// Allow and Supported, for a 2xx that creates or refreshes a dialog (RFC 3261 §13.3.1.4

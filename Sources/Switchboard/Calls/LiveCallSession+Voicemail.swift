@@ -36,53 +36,51 @@ extension LiveCallSession {
         guard let environment, let store = environment.voicemail else { return .failed }
         try await ensureAnswered()  // a recording needs an answered call (also after early media)
         let logger = Logger(label: "switchboard.voicemail")
-        let caller = info.caller == "anonymous" || info.caller.isEmpty ? nil : info.caller
         let deposit = VoicemailDeposit(store: store, phone: LiveVoicemailPhone(session: self, language: request.language),
-                                       mailbox: request.mailbox, caller: VoicemailCaller(number: caller),
+                                       mailbox: request.mailbox, caller: VoicemailStepSupport.caller(info),
                                        calledNumber: info.called, greeting: request.greeting,
                                        operatorAvailable: request.operatorAvailable, log: { logger.warning("\($0)") })
-        switch await deposit.run() {
+        let outcome = await deposit.run()
+        switch outcome {
         case .saved(let message):
             environment.status.update { $0.voicemailDeposits += 1 }
             logger.info("voicemail \(message.id.uuidString.lowercased()) in \(message.mailbox), \(message.duration)")
-            return .recorded
-        case .noMessage, .mailboxFull:
-            return .noMessage
-        case .operatorRequested(let saved):
-            if saved != nil { environment.status.update { $0.voicemailDeposits += 1 } }
-            return .operatorRequested
-        case .failed:
-            return .failed
+        case .operatorRequested(let saved?):
+            environment.status.update { $0.voicemailDeposits += 1 }
+            logger.info("voicemail \(saved.id.uuidString.lowercased()) in \(saved.mailbox), then the operator")
+        default:
+            break
         }
+        return VoicemailStepSupport.result(of: outcome)
     }
 
     /// `voicemail-access`: runs `VoicemailRetrieval` (docs/voicemail.md#retrieval). Without a
     /// mailbox in the step, a caller whose user part names a mailbox logs into it (the PIN is
-    /// still asked); anyone else is asked for the number.
+    /// still asked); anyone else is asked for the number. With the step's `call-back: true`,
+    /// `3 2` bridges the staff member to the message's caller when the directory allows it.
     func voicemailAccess(_ request: VoicemailAccessRequest) async throws -> VoicemailAccessResult {
         guard let environment, let store = environment.voicemail else { return .failed }
         try await ensureAnswered()
         let logger = Logger(label: "switchboard.voicemail")
-        var mailbox = request.mailbox
-        if mailbox == nil, (try? Mailbox.validate(number: info.caller)) != nil,
-           (try? await store.mailbox(info.caller)) != nil {
-            mailbox = info.caller
-        }
-        let greetings = (store as? SQLiteVoicemailStore)?.audioDirectory.appendingPathComponent(".greetings")
-        let retrieval = VoicemailRetrieval(store: store, phone: LiveVoicemailPhone(session: self, language: request.language),
-                                           pinGuard: environment.pinGuard, mailbox: mailbox,
-                                           source: info.caller == "anonymous" ? nil : info.caller,
-                                           greetingsDirectory: greetings, log: { logger.warning("\($0)") })
+        let directory = environment.flows.directory
+        let retrieval = VoicemailRetrieval(
+            store: store, phone: LiveVoicemailPhone(session: self, language: request.language),
+            pinGuard: environment.pinGuard, mailbox: await VoicemailStepSupport.mailbox(for: request, caller: info.caller, in: store),
+            source: info.caller == "anonymous" ? nil : info.caller, allowsCallBack: request.callBack,
+            placeCallBack: { [self] number in
+                let attempt = try await VoicemailStepSupport.callBack(number, directory: directory, language: request.language) {
+                    try await self.transfer($0)
+                }
+                logger.notice("voicemail call-back to \(number): \(attempt)")
+                return attempt
+            },
+            greetingsDirectory: VoicemailStepSupport.greetingsDirectory(of: store), log: { logger.warning("\($0)") })
         do {
-            switch try await retrieval.run() {
-            case .completed, .loginFailed, .lockedOut:
-                return .completed
-            case .callBack(let number):
-                // Not reachable today: live calls do not allow call-back (no step option yet).
-                logger.notice("voicemail call-back to \(number) requested; call-back is not enabled")
-                return .completed
-            }
+            _ = try await retrieval.run()
+            return .completed
         } catch VoicemailPhoneError.hungUp {
+            throw CallSessionError.callerHungUp
+        } catch CallSessionError.callerHungUp {
             throw CallSessionError.callerHungUp
         } catch {
             logger.warning("voicemail access failed: \(error)")
@@ -230,19 +228,9 @@ struct LiveVoicemailPhone: VoicemailPhone {
     /// The prompts that speak `item`; a prompt missing from the library is left out (logged
     /// by `switchboard check` already) rather than failing the caller's session.
     private func playItemsFor(_ item: VoicemailAudio) throws -> [PlayItem] {
-        let names: [String]
-        switch item {
-        case .prompt(let name): names = [name]
-        case .number(let number): names = SayComposer.fragments(.number, String(number)) ?? []
-        case .digits(let digits): names = SayComposer.fragments(.digits, digits) ?? []
-        case .dateTime(let date):
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.dateFormat = "yyyy-MM-dd"
-            let day = formatter.string(from: date)
-            formatter.dateFormat = "HH:mm"
-            names = (SayComposer.fragments(.date, day) ?? []) + (SayComposer.fragments(.time, formatter.string(from: date)) ?? [])
-        case .file(let url): return [.prompt(try load(url))]
+        guard let names = item.promptNames else {
+            if case .file(let url) = item { return [.prompt(try load(url))] }
+            return []
         }
         return names.compactMap { name in session.prompts.prompt(named: name, language: language).map { .prompt($0) } }
     }

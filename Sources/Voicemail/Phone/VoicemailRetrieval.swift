@@ -28,8 +28,19 @@ public struct VoicemailRetrieval: Sendable {
         case loginFailed
         /// The mailbox or the calling source is locked out.
         case lockedOut
-        /// The caller asked to call back the message's caller at this number.
+        /// The caller asked to call back the message's caller at this number (connected, when
+        /// `placeCallBack` placed it).
         case callBack(String)
+    }
+
+    /// How `placeCallBack` went.
+    public enum CallBackAttempt: Hashable, Sendable {
+        /// The two were connected; the session is over.
+        case connected
+        /// The number may not be called (the directory's outbound patterns): the menu goes on.
+        case notAllowed
+        /// Nobody answered, or the call failed: the menu goes on.
+        case unanswered
     }
 
     /// The prompts the caller hears; the names match `prompts/prompts.txt`.
@@ -83,6 +94,9 @@ public struct VoicemailRetrieval: Sendable {
     public var rules: PINRules
     /// Whether `3 2` may call a message's caller back.
     public var allowsCallBack: Bool
+    /// Places a call-back and says how it went; nil: `3 2` ends the session with `.callBack`
+    /// and the caller of `run()` places it.
+    public var placeCallBack: (@Sendable (String) async throws -> CallBackAttempt)?
     /// Where greetings recorded by phone are written (nil: `0 1` is refused).
     public var greetingsDirectory: URL?
     /// Log-in tries per call.
@@ -96,7 +110,8 @@ public struct VoicemailRetrieval: Sendable {
 
     public init(store: any VoicemailStore, phone: any VoicemailPhone, pinGuard: PINGuardKeeper, mailbox: String? = nil,
                 source: String? = nil, hasher: PINHasher = .standard, rules: PINRules = .standard,
-                allowsCallBack: Bool = false, greetingsDirectory: URL? = nil, maxLoginAttempts: Int = 3,
+                allowsCallBack: Bool = false, placeCallBack: (@Sendable (String) async throws -> CallBackAttempt)? = nil,
+                greetingsDirectory: URL? = nil, maxLoginAttempts: Int = 3,
                 maxSilentMenus: Int = 3, maxGreeting: Duration = .seconds(60),
                 log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
@@ -107,6 +122,7 @@ public struct VoicemailRetrieval: Sendable {
         self.hasher = hasher
         self.rules = rules
         self.allowsCallBack = allowsCallBack
+        self.placeCallBack = placeCallBack
         self.greetingsDirectory = greetingsDirectory
         self.maxLoginAttempts = max(1, maxLoginAttempts)
         self.maxSilentMenus = max(1, maxSilentMenus)
@@ -347,7 +363,11 @@ public struct VoicemailRetrieval: Sendable {
             _ = try await phone.play([.prompt(Prompts.noCallBack)], bargeIn: false)
             return
         }
-        throw Exit.callBack(target)
+        guard let placeCallBack else { throw Exit.callBack(target) }
+        switch try await placeCallBack(target) {
+        case .connected: throw Exit.callBack(target)
+        case .notAllowed, .unanswered: _ = try await phone.play([.prompt(Prompts.noCallBack)], bargeIn: false)
+        }
     }
 
     /// `0`: mailbox options: `1` record greeting, `5` change PIN, `*`/`#` back.

@@ -1,0 +1,74 @@
+import Flows
+import Foundation
+import Storage
+import Voicemail
+
+/// What the live call and the simulator share around the voicemail procedures, so both
+/// behave alike (docs/voicemail.md).
+enum VoicemailStepSupport {
+    /// The `voicemail` step's result for a deposit's outcome.
+    static func result(of outcome: VoicemailDeposit.Outcome) -> VoicemailResult {
+        switch outcome {
+        case .saved: .recorded
+        case .noMessage, .mailboxFull: .noMessage
+        case .operatorRequested: .operatorRequested
+        case .failed: .failed
+        }
+    }
+
+    /// The caller as the deposit records them (nil when withheld).
+    static func caller(_ info: CallInfo) -> VoicemailCaller {
+        VoicemailCaller(number: info.caller == "anonymous" || info.caller.isEmpty ? nil : info.caller)
+    }
+
+    /// The mailbox a `voicemail-access` session logs into: the step's; else the caller's own
+    /// when their user part names a mailbox (a registered phone dialling in; the PIN is still
+    /// asked); else nil, and the caller is asked.
+    static func mailbox(for request: VoicemailAccessRequest, caller: String, in store: any VoicemailStore) async -> String? {
+        if let mailbox = request.mailbox { return mailbox }
+        guard (try? Mailbox.validate(number: caller)) != nil, (try? await store.mailbox(caller)) != nil else { return nil }
+        return caller
+    }
+
+    /// Where greetings recorded by phone are kept (`voicemail/.greetings/`).
+    static func greetingsDirectory(of store: any VoicemailStore) -> URL? {
+        (store as? SQLiteVoicemailStore)?.audioDirectory.appendingPathComponent(".greetings")
+    }
+
+    /// How long a call-back rings.
+    static let callBackRingTimeout: Duration = .seconds(30)
+
+    /// Places a call-back (`3 2` with the step's `call-back: true`) through `transfer` — the
+    /// session's bridged transfer — to the message's caller, only when the directory allows
+    /// the number: a person's or department's extension rings their phones, anything else must
+    /// match the outbound patterns (the check REFER and click-to-call use; no free calls).
+    static func callBack(_ number: String, directory: Directory, language: String,
+                         transfer: (TransferRequest) async throws -> TransferResult) async throws
+        -> VoicemailRetrieval.CallBackAttempt {
+        guard let endpoints = directory.endpoints(forUser: number, target: number), !endpoints.isEmpty else {
+            return .notAllowed
+        }
+        let request = TransferRequest(destination: "call-back/\(number)", endpoints: endpoints,
+                                      ringTimeout: callBackRingTimeout, mode: .bridged, language: language)
+        return try await transfer(request) == .answered ? .connected : .unanswered
+    }
+}
+
+extension Directory {
+    /// The endpoints a transfer target names, if the directory allows calling it: a person's
+    /// or department's extension or SIP user name (`user`) rings their registered phones; any
+    /// other `target` must match the outbound patterns. Nil: refuse (no free calls through
+    /// Switchboard). Used for REFER targets and voicemail call-backs.
+    func endpoints(forUser user: String?, target: String) -> [TransferEndpoint]? {
+        if let user {
+            if let person = people.first(where: { $0.extensionNumber?.value == user || $0.sip?.username == user }) {
+                return [.registered(user: person.sip?.username ?? person.id)]
+            }
+            if let department = departments.first(where: { $0.extensionNumber?.value == user }) {
+                let members = department.members.compactMap { member in people.first { $0.id == member.value } }
+                return members.map { .registered(user: $0.sip?.username ?? $0.id) }
+            }
+        }
+        return allowsOutbound(target) ? [.external(target)] : nil
+    }
+}
