@@ -75,17 +75,8 @@ extension LiveCallSession {
                 return attempt
             },
             greetingsDirectory: VoicemailStepSupport.greetingsDirectory(of: store), log: { logger.warning("\($0)") })
-        do {
-            _ = try await retrieval.run()
-            return .completed
-        } catch VoicemailPhoneError.hungUp {
-            throw CallSessionError.callerHungUp
-        } catch CallSessionError.callerHungUp {
-            throw CallSessionError.callerHungUp
-        } catch {
-            logger.warning("voicemail access failed: \(error)")
-            return .failed
-        }
+        return try await VoicemailStepSupport.access(retrieval, ended: { _ in },
+                                                     failed: { logger.warning("voicemail access failed: \($0)") })
     }
 }
 

@@ -35,6 +35,23 @@ enum VoicemailStepSupport {
         (store as? SQLiteVoicemailStore)?.audioDirectory.appendingPathComponent(".greetings")
     }
 
+    /// Runs a `voicemail-access` session: a hang-up ends the call (`callerHungUp`), any other
+    /// failure takes the step's failure path after `failed` is told why.
+    static func access(_ retrieval: VoicemailRetrieval, ended: (VoicemailRetrieval.Outcome) async -> Void,
+                       failed: (any Error) async -> Void) async throws -> VoicemailAccessResult {
+        do {
+            await ended(try await retrieval.run())
+            return .completed
+        } catch VoicemailPhoneError.hungUp {
+            throw CallSessionError.callerHungUp
+        } catch CallSessionError.callerHungUp {
+            throw CallSessionError.callerHungUp
+        } catch {
+            await failed(error)
+            return .failed
+        }
+    }
+
     /// How long a call-back rings.
     static let callBackRingTimeout: Duration = .seconds(30)
 

@@ -103,18 +103,9 @@ public final class SimulatedVoicemail: VoicemailSimulation {
                 }
             },
             greetingsDirectory: VoicemailStepSupport.greetingsDirectory(of: store))
-        do {
-            let outcome = try await retrieval.run()
-            await session.report(.voicemailActivity("retrieval ended: \(outcome)"))
-            return .completed
-        } catch VoicemailPhoneError.hungUp {
-            throw CallSessionError.callerHungUp
-        } catch CallSessionError.callerHungUp {
-            throw CallSessionError.callerHungUp
-        } catch {
-            await session.report(.voicemailActivity("retrieval failed: \(error)"))
-            return .failed
-        }
+        return try await VoicemailStepSupport.access(
+            retrieval, ended: { await session.report(.voicemailActivity("retrieval ended: \($0)")) },
+            failed: { await session.report(.voicemailActivity("retrieval failed: \($0)")) })
     }
 
     public func mailboxStates() async -> [String: SimulatedMailboxState] {
