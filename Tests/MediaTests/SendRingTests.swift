@@ -4,7 +4,7 @@ import Testing
 @testable import Media
 
 /// A plain blocking UDP socket on 127.0.0.1 that reads with a timeout.
-private struct TestReceiver: ~Copyable {
+private final class TestReceiver {
     let descriptor: CInt
     let address: SocketAddress
 
