@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "CMediaSocket.h"
+#include <errno.h>
 #include <stdlib.h>
 
 #if defined(__linux__) && __has_include(<liburing.h>)
@@ -97,9 +98,12 @@ int cmedia_ring_submit(struct cmedia_ring *r) {
     if (r->inflight == 0) return 0;
     /* Wait for all of them: issued inline, they are already complete when the submission
        returns, so the wait costs nothing and every buffer is free again afterwards. */
-    int result = io_uring_submit_and_wait(&r->ring, r->inflight);
-    cmedia_ring_reap(r);
-    return result < 0 ? result : 0;
+    int result;
+    do {  /* a signal may interrupt the wait: reap what is done and wait for the rest */
+        result = io_uring_submit_and_wait(&r->ring, r->inflight);
+        cmedia_ring_reap(r);
+    } while (result == -EINTR && r->inflight > 0);
+    return result < 0 && r->inflight > 0 ? result : 0;
 #else
     (void)r;
     return -1;
