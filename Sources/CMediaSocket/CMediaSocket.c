@@ -88,8 +88,8 @@ unsigned int cmedia_ring_queue(struct cmedia_ring *r, int fd, struct cmedia_mmsg
     }
     return count;
 #else
-    (void)r; (void)fd; (void)messages;
-    return 0 * count;
+    (void)r; (void)fd; (void)messages; (void)count;
+    return 0;
 #endif
 }
 

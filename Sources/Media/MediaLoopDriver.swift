@@ -12,8 +12,9 @@ import NIOPosix
 /// `AddressedEnvelope`s through the NIO channel and flushes it (NIO also uses `sendmmsg`,
 /// at the cost of a buffer and a pipeline trip per packet); ``WritePath/ioUring`` queues
 /// like the batched path but sends every socket's datagrams of a tick with one io_uring
-/// submission (see `SendRing`). Sockets are always read by NIO. Received datagrams go to the channel that owns the socket, or on the shared
-/// port to the channel whose remote address (or, before latching, SSRC) matches.
+/// submission (see `SendRing`). Sockets are always read by NIO. Received datagrams go to
+/// the channel that owns the socket, or on the shared port to the channel whose remote
+/// address (or, before latching, SSRC) matches.
 ///
 /// Confined to its event loop: create it, and call everything, on that loop.
 public final class MediaLoopDriver {
@@ -56,13 +57,13 @@ public final class MediaLoopDriver {
     private var dirtyBatches: [DatagramBatch] = []
     private var retiredSent = 0, retiredDropped = 0
 
-    /// Datagrams the kernel took, on the batched path.
+    /// Datagrams the kernel took, on the batched and io_uring paths.
     public var datagramsSent: Int {
         let batches = ownBatches.values.reduce(0) { $0 + $1.sent } + rtcpBatches.values.reduce(0) { $0 + $1.sent }
         return retiredSent + (ring?.sent ?? 0) + (sharedBatch?.sent ?? 0) + batches
     }
 
-    /// Datagrams dropped because the socket buffer was full (batched path).
+    /// Datagrams dropped because the socket buffer was full (batched and io_uring paths).
     public var datagramsDropped: Int {
         let batches = ownBatches.values.reduce(0) { $0 + $1.dropped } + rtcpBatches.values.reduce(0) { $0 + $1.dropped }
         return retiredDropped + (ring?.failed ?? 0) + (sharedBatch?.dropped ?? 0) + batches
