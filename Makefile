@@ -21,7 +21,7 @@ FUZZ_SECONDS ?= 60
 DEB_PACKAGES := binutils git libc6-dev libcurl4 libedit2 libgcc-12-dev libncurses6 \
                 libstdc++-12-dev libxml2 libz3-dev pkg-config tzdata uuid-dev zlib1g-dev \
                 sip-tester openssl graphviz espeak-ng sox libsndfile1-dev libsoxr-dev libspandsp-dev \
-                libsqlite3-dev
+                libsqlite3-dev liburing-dev
 
 .PHONY: deps build run test bench bench-calls bench-peers bench-kamailio fuzz prompts clean test-browser
 

@@ -85,8 +85,14 @@ let package = Package(
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         /// spandsp (Debian `libspandsp-dev`): the G.722 codec.
         .systemLibrary(name: "CSpanDSP", pkgConfig: "spandsp", providers: [.apt(["libspandsp-dev"])]),
-        /// sendmmsg(2) for the media port's batched sends.
-        .target(name: "CMediaSocket"),
+        /// liburing (Debian `liburing-dev`): io_uring for the media loops' sends.
+        .systemLibrary(name: "CURing", pkgConfig: "liburing", providers: [.apt(["liburing-dev"])]),
+        /// sendmmsg(2) and an io_uring send ring for the media port's batched sends.
+        .target(
+            name: "CMediaSocket",
+            dependencies: [.target(name: "CURing", condition: .when(platforms: [.linux]))],
+            linkerSettings: [.linkedLibrary("uring", .when(platforms: [.linux]))]
+        ),
         /// Media: RTP/RTCP (RFC 3550), G.711/G.722, RFC 4733 and in-band DTMF, prompts,
         /// the media clock and player, recorder, relay.
         .target(

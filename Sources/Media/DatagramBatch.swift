@@ -8,7 +8,8 @@ import NIOCore
 
 /// A UDP socket opened and bound by us (then handed to NIO for receiving), with a fast
 /// send path: datagrams are queued into preallocated buffers during a tick and sent with
-/// one `sendmmsg(2)` per 1,024 at the flush — no allocation, no channel pipeline.
+/// one `sendmmsg(2)` per 1,024 at the flush — no allocation, no channel pipeline — or
+/// queued on the loop's ``SendRing`` (io_uring) to leave with every other socket's.
 /// A full socket buffer drops the rest of the batch (counted): late RTP is useless anyway.
 final class DatagramBatch {
     /// The socket descriptor (owned by the NIO channel once handed over).
@@ -82,10 +83,11 @@ final class DatagramBatch {
         newAddressLengths.update(from: addressLengths, count: count)
         addressLengths.deallocate()
         addressLengths = newAddressLengths
+        // One message per slot: a ring keeps them all until its submission.
         messages.deallocate()
         vectors.deallocate()
-        messages = .allocate(capacity: min(newCapacity, Self.maximumBatch))
-        vectors = .allocate(capacity: min(newCapacity, Self.maximumBatch))
+        messages = .allocate(capacity: newCapacity)
+        vectors = .allocate(capacity: newCapacity)
         capacity = newCapacity
     }
 
@@ -141,10 +143,11 @@ final class DatagramBatch {
     /// Queued datagrams.
     var pending: Int { count }
 
-    /// Sends everything queued: `sendmmsg` in batches of up to 1,024.
-    func flush() {
+    /// Sends everything queued: on `ring` when given (it goes at the ring's next submission,
+    /// which must come before the next `enqueue`), else `sendmmsg` in batches of up to 1,024.
+    func flush(through ring: SendRing? = nil) {
         guard count > 0 else { return }
-        if count == 1 {
+        if ring == nil, count == 1 {
             // One datagram (a socket per channel): plain sendto(2), no message vector.
             let result = sendto(descriptor, data, lengths[0], 0,
                                 UnsafeRawPointer(addresses).assumingMemoryBound(to: sockaddr.self), addressLengths[0])
@@ -152,19 +155,23 @@ final class DatagramBatch {
             count = 0
             return
         }
+        for index in 0..<count {
+            vectors[index] = iovec(iov_base: data + index * Self.slotSize, iov_len: lengths[index])
+            messages[index] = cmedia_mmsghdr(
+                msg_hdr: msghdr(
+                    msg_name: UnsafeMutableRawPointer(addresses + index), msg_namelen: addressLengths[index],
+                    msg_iov: vectors + index, msg_iovlen: 1, msg_control: nil, msg_controllen: 0, msg_flags: 0),
+                msg_len: 0)
+        }
+        if let ring {
+            // Sent and refused datagrams are counted by the ring.
+            dropped += count - ring.queue(descriptor: descriptor, messages: messages, count: count)
+            count = 0
+            return
+        }
         var start = 0
         while start < count {
-            let n = min(Self.maximumBatch, count - start)
-            for i in 0..<n {
-                let index = start + i
-                vectors[i] = iovec(iov_base: data + index * Self.slotSize, iov_len: lengths[index])
-                messages[i] = cmedia_mmsghdr(
-                    msg_hdr: msghdr(
-                        msg_name: UnsafeMutableRawPointer(addresses + index), msg_namelen: addressLengths[index],
-                        msg_iov: vectors + i, msg_iovlen: 1, msg_control: nil, msg_controllen: 0, msg_flags: 0),
-                    msg_len: 0)
-            }
-            let result = cmedia_sendmmsg(descriptor, messages, UInt32(n))
+            let result = cmedia_sendmmsg(descriptor, messages + start, UInt32(min(Self.maximumBatch, count - start)))
             if result <= 0 {
                 // EAGAIN (buffer full) or an error: drop the rest of this tick's batch.
                 dropped += count - start

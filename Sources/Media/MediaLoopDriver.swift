@@ -10,8 +10,11 @@ import NIOPosix
 /// ``WritePath/batched`` (default) queues into preallocated buffers and sends with
 /// `sendmmsg(2)` directly (see `DatagramBatch`); ``WritePath/nio`` writes
 /// `AddressedEnvelope`s through the NIO channel and flushes it (NIO also uses `sendmmsg`,
-/// at the cost of a buffer and a pipeline trip per packet). Sockets are always read by NIO. Received datagrams go to the channel that owns the socket, or on the shared
-/// port to the channel whose remote address (or, before latching, SSRC) matches.
+/// at the cost of a buffer and a pipeline trip per packet); ``WritePath/ioUring`` queues
+/// like the batched path but sends every socket's datagrams of a tick with one io_uring
+/// submission (see `SendRing`). Sockets are always read by NIO. Received datagrams go to
+/// the channel that owns the socket, or on the shared port to the channel whose remote
+/// address (or, before latching, SSRC) matches.
 ///
 /// Confined to its event loop: create it, and call everything, on that loop.
 public final class MediaLoopDriver {
@@ -38,23 +41,32 @@ public final class MediaLoopDriver {
         case batched
         /// NIO channel writes and one flush per socket per tick.
         case nio
+        /// Our own buffers, sent on every socket of the loop with one io_uring submission
+        /// per tick; where io_uring is unavailable, ``batched``.
+        case ioUring
     }
 
-    /// The write path chosen at creation.
+    /// The write path in use: the one asked for at creation, or ``WritePath/batched`` when
+    /// ``WritePath/ioUring`` was asked for and the kernel refused a ring.
     public let writePath: WritePath
+    private let ring: SendRing?
+    /// Whether sockets get datagrams from our own buffers (not NIO writes).
+    private var batched: Bool { writePath != .nio }
     private var ownBatches: [Int: DatagramBatch] = [:]
     private var sharedBatch: DatagramBatch?
     private var dirtyBatches: [DatagramBatch] = []
     private var retiredSent = 0, retiredDropped = 0
 
-    /// Datagrams the kernel took, on the batched path.
+    /// Datagrams the kernel took, on the batched and io_uring paths.
     public var datagramsSent: Int {
-        retiredSent + (sharedBatch?.sent ?? 0) + ownBatches.values.reduce(0) { $0 + $1.sent } + rtcpBatches.values.reduce(0) { $0 + $1.sent }
+        let batches = ownBatches.values.reduce(0) { $0 + $1.sent } + rtcpBatches.values.reduce(0) { $0 + $1.sent }
+        return retiredSent + (ring?.sent ?? 0) + (sharedBatch?.sent ?? 0) + batches
     }
 
-    /// Datagrams dropped because the socket buffer was full (batched path).
+    /// Datagrams dropped because the socket buffer was full (batched and io_uring paths).
     public var datagramsDropped: Int {
-        retiredDropped + (sharedBatch?.dropped ?? 0) + ownBatches.values.reduce(0) { $0 + $1.dropped } + rtcpBatches.values.reduce(0) { $0 + $1.dropped }
+        let batches = ownBatches.values.reduce(0) { $0 + $1.dropped } + rtcpBatches.values.reduce(0) { $0 + $1.dropped }
+        return retiredDropped + (ring?.failed ?? 0) + (sharedBatch?.dropped ?? 0) + batches
     }
 
     private var ownSockets: [Int: any Channel] = [:]
@@ -68,9 +80,15 @@ public final class MediaLoopDriver {
 
     /// Creates a driver whose clock starts 20 ms from now, with `phases` sub-ticks per 20 ms
     /// (see ``MediaClock``).
-    public init(eventLoop: any EventLoop, writePath: WritePath = .batched, phases: Int = 1) {
+    public convenience init(eventLoop: any EventLoop, writePath: WritePath = .batched, phases: Int = 1) {
+        self.init(eventLoop: eventLoop, writePath: writePath, phases: phases, ringEntries: 4096)
+    }
+
+    /// `ringEntries`: sends per io_uring submission (0 makes the ring fail: the fallback).
+    init(eventLoop: any EventLoop, writePath: WritePath, phases: Int, ringEntries: Int) {
         self.eventLoop = eventLoop
-        self.writePath = writePath
+        ring = writePath == .ioUring ? SendRing(entries: ringEntries) : nil
+        self.writePath = writePath == .ioUring && ring == nil ? .batched : writePath
         self.clock = MediaClock(start: .now() + .milliseconds(20), phases: phases)
     }
 
@@ -106,7 +124,7 @@ public final class MediaLoopDriver {
     /// Opens the shared media port: every channel added with `ownSocket: nil` sends from it.
     public func openSharedPort(host: String = "0.0.0.0", port: Int = 0) -> EventLoopFuture<SocketAddress?> {
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        return Self.bind(host: host, port: port, on: eventLoop, batched: writePath == .batched, shared: true) { envelope in
+        return Self.bind(host: host, port: port, on: eventLoop, batched: batched, shared: true) { envelope in
             bound.value.receiveShared(envelope)
         }.map { channel, batch in
             bound.value.sharedPort = channel
@@ -118,7 +136,7 @@ public final class MediaLoopDriver {
     /// Opens a socket for one channel (one RTP port per call).
     public func openSocket(for channelID: Int, host: String = "0.0.0.0", port: Int = 0) -> EventLoopFuture<SocketAddress?> {
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        return Self.bind(host: host, port: port, on: eventLoop, batched: writePath == .batched, shared: false) { envelope in
+        return Self.bind(host: host, port: port, on: eventLoop, batched: batched, shared: false) { envelope in
             bound.value.receive(envelope, channelID: channelID)
         }.map { channel, batch in
             bound.value.ownSockets[channelID] = channel
@@ -164,7 +182,7 @@ public final class MediaLoopDriver {
 
     private func openRTCPSocket(for channelID: Int, host: String, port: Int) -> EventLoopFuture<Void> {
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        return Self.bind(host: host, port: port, on: eventLoop, batched: writePath == .batched, shared: false) { envelope in
+        return Self.bind(host: host, port: port, on: eventLoop, batched: batched, shared: false) { envelope in
             bound.value.receiveRTCPDatagram(envelope, channelID: channelID)
         }.map { channel, batch in
             bound.value.rtcpSockets[channelID] = channel
@@ -234,7 +252,7 @@ public final class MediaLoopDriver {
 
     private func sendNow(_ datagram: [UInt8], on channel: MediaChannel) {
         guard let remote = channel.remoteAddress else { return }
-        if writePath == .batched {
+        if batched {
             guard let batch = sharedBatch ?? ownBatches[channel.id] else { return }
             batch.enqueue(bytes: datagram, to: remote)
             batch.flush()
@@ -257,7 +275,8 @@ public final class MediaLoopDriver {
     public func stop() {
         scheduled?.cancel()
         scheduled = nil
-        for batch in dirtyBatches { batch.flush() }
+        for batch in dirtyBatches { batch.flush(through: ring) }
+        ring?.submit()
         dirtyBatches.removeAll()
         for socket in ownSockets.values { socket.close(promise: nil) }
         ownSockets = [:]
@@ -289,7 +308,7 @@ public final class MediaLoopDriver {
 
     private func write(channel: MediaChannel, header: RTPHeader, payload: UnsafeRawBufferPointer) {
         guard let remote = channel.remoteAddress else { return }
-        if writePath == .batched {
+        if batched {
             guard let batch = sharedBatch ?? ownBatches[channel.id] else { return }
             batch.enqueue(header: header, payload: payload, to: remote)
             if batch.pending == 1 { dirtyBatches.append(batch) }
@@ -310,7 +329,7 @@ public final class MediaLoopDriver {
         let unixNanoseconds = Int64(Date().timeIntervalSince1970 * 1e9)
         let bytes = channel.rtcpCompound(unixNanoseconds: unixNanoseconds)
         let useRTCPSocket = !channel.rtcpMultiplexed
-        if writePath == .batched {
+        if batched {
             guard let batch = (useRTCPSocket ? rtcpBatches[channel.id] : nil) ?? sharedBatch ?? ownBatches[channel.id] else { return }
             batch.enqueue(bytes: bytes, to: remote)
             if batch.pending == 1 { dirtyBatches.append(batch) }
@@ -324,7 +343,8 @@ public final class MediaLoopDriver {
     }
 
     private func flushDirty() {
-        for batch in dirtyBatches { batch.flush() }
+        for batch in dirtyBatches { batch.flush(through: ring) }
+        ring?.submit()
         dirtyBatches.removeAll(keepingCapacity: true)
         for socket in dirty.values { socket.flush() }
         dirty.removeAll(keepingCapacity: true)

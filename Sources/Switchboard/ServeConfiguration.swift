@@ -51,7 +51,7 @@ public struct ServeConfiguration: Equatable, Sendable {
         public let description: String
     }
 
-    static let knownKeys = ["sip", "http", "flows", "prompts", "data", "log-level", "tls-certificate", "tls-key", "force-rport", "rtp-ports", "max-calls", "trunk", "protect", "unsolicited-mwi"]
+    static let knownKeys = ["sip", "http", "flows", "prompts", "data", "log-level", "tls-certificate", "tls-key", "force-rport", "rtp-ports", "max-calls", "trunk", "protect", "unsolicited-mwi", "media-loops", "media-io-uring"]
 
     /// Reads a config file's text; `file` names it in messages (`file:line:col: message`).
     public init(yaml text: String, file: String) throws(Problem) {
@@ -102,6 +102,14 @@ public struct ServeConfiguration: Equatable, Sendable {
                     throw Problem(description: "\(Self.position(file, value)): max-calls: expected a positive number")
                 }
                 callPolicy.maximumCalls = limit
+            case "media-loops":
+                guard let loops = value.int, loops > 0 else {
+                    throw Problem(description: "\(Self.position(file, value)): media-loops: expected a positive number")
+                }
+                callPolicy.mediaLoops = loops
+            case "media-io-uring":
+                guard let flag = value.bool else { throw Problem(description: "\(Self.position(file, value)): media-io-uring: expected true or false") }
+                callPolicy.mediaIOUring = flag
             case "protect":
                 let items = value.sequence.map { Array($0) } ?? [value]
                 var methods: Set<String> = []

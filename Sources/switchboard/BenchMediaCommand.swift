@@ -26,6 +26,9 @@ struct BenchMediaCommand: ParsableCommand {
     @Flag(help: "Write through NIO channels (one AddressedEnvelope per packet) instead of the batched sendmmsg path.")
     var nioWrites = false
 
+    @Flag(help: "Send each tick's datagrams on all sockets of a loop with one io_uring submission (falls back to sendmmsg/sendto when io_uring is unavailable).")
+    var ioUring = false
+
     @Option(help: "Sub-ticks per 20 ms: 1 serves every channel of a loop at one tick; 20 spreads them over 1 ms sub-ticks.")
     var phases: Int = 1
 
@@ -34,6 +37,9 @@ struct BenchMediaCommand: ParsableCommand {
 
     @Option(help: "Receiving sockets on loopback (channels are spread over them).")
     var receivers: Int = 8
+
+    @Flag(help: "Receivers that are never read: the kernel still delivers each packet on loopback up to the receiving socket and drops it there when its small buffer is full, but no receiving thread competes for the cores (closer to sending to other machines; loss is not measured).")
+    var sink = false
 
     @Option(help: "Codec: PCMU, PCMA or G722.")
     var codec: String = "PCMU"
@@ -68,7 +74,14 @@ struct BenchMediaCommand: ParsableCommand {
         let counter = PacketCounter()
         var receiverAddresses: [SocketAddress] = []
         var receiverChannels: [any Channel] = []
-        for _ in 0..<receivers {
+        var sinkDescriptors: [CInt] = []
+        defer { for descriptor in sinkDescriptors { close(descriptor) } }
+        for _ in 0..<receivers where sink {
+            let (descriptor, address) = try Self.sinkSocket()
+            sinkDescriptors.append(descriptor)
+            receiverAddresses.append(address)
+        }
+        for _ in 0..<(sink ? 0 : receivers) {
             let channel = try DatagramBootstrap(group: receiverGroup)
                 .channelOption(.datagramVectorReadMessageCount, value: 64)
                 .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 64 * 2048))
@@ -90,11 +103,11 @@ struct BenchMediaCommand: ParsableCommand {
             let ids = Array(stride(from: loopIndex, to: channels, by: eventLoops.count))
             let targets = receiverAddresses
             let shared = sharedPort
-            let useNIO = nioWrites
+            let path: MediaLoopDriver.WritePath = nioWrites ? .nio : ioUring ? .ioUring : .batched
             let phaseCount = phases
             let stat = stats[loopIndex]
             let bound = try loop.flatSubmit { () -> EventLoopFuture<NIOLoopBound<MediaLoopDriver>> in
-                let driver = MediaLoopDriver(eventLoop: loop, writePath: useNIO ? .nio : .batched, phases: phaseCount)
+                let driver = MediaLoopDriver(eventLoop: loop, writePath: path, phases: phaseCount)
                 let boundDriver = NIOLoopBound(driver, eventLoop: loop)
                 var generator = SystemRandomNumberGenerator()
                 var opened: [EventLoopFuture<Void>] = []
@@ -113,8 +126,9 @@ struct BenchMediaCommand: ParsableCommand {
             drivers.append(bound)
         }
         let setupSeconds = Date().timeIntervalSince(setupStart)
+        let pathInUse = try eventLoops[0].submit { [drivers] in drivers[0].value.writePath }.wait()
         let rssAfter = residentBytes()
-        print("media: \(channels) channels on \(eventLoops.count) loops, \(sharedPort ? "shared port per loop" : "one port per channel"), \(nioWrites ? "NIO writes" : "batched sendmmsg"), \(phases) phase\(phases == 1 ? "" : "s") per 20 ms, \(audioCodec), prompt \(played.durationMilliseconds) ms; set up in \(String(format: "%.2f", setupSeconds)) s")
+        print("media: \(channels) channels on \(eventLoops.count) loops, \(sharedPort ? "shared port per loop" : "one port per channel"), \(Self.describe(pathInUse, shared: sharedPort)), \(phases) phase\(phases == 1 ? "" : "s") per 20 ms, \(audioCodec), prompt \(played.durationMilliseconds) ms, receivers \(sink ? "never read (--sink)" : "read in this process"); set up in \(String(format: "%.2f", setupSeconds)) s")
 
         for (index, loop) in eventLoops.enumerated() {
             let driver = drivers[index]
@@ -156,8 +170,12 @@ struct BenchMediaCommand: ParsableCommand {
         let receivedPerSecond = Double(received1.packets - received0.packets) / wall
         let cpuPercent = (cpu1 - cpu0) / wall * 100
         let ideal = Double(channels) * 50
-        print(String(format: "packets: sent %.0f/s (ideal %.0f/s), received %.0f/s, loss %.2f %%",
-                     sentPerSecond, ideal, receivedPerSecond, max(0, 100 * (1 - receivedPerSecond / max(sentPerSecond, 1)))))
+        if sink {
+            print(String(format: "packets: sent %.0f/s (ideal %.0f/s), not read (--sink)", sentPerSecond, ideal))
+        } else {
+            print(String(format: "packets: sent %.0f/s (ideal %.0f/s), received %.0f/s, loss %.2f %%",
+                         sentPerSecond, ideal, receivedPerSecond, max(0, 100 * (1 - receivedPerSecond / max(sentPerSecond, 1)))))
+        }
         print(String(format: "cpu: %.1f %% of one core in all (sending loops %.1f %%, loopback receivers %.1f %%), %d cores",
                      cpuPercent, senderCPU / wall * 100, receiverCPU / wall * 100, System.coreCount))
         print(String(format: "lateness (channel's ideal send time → flush done, per packet): p50 %.3f ms, p99 %.3f ms, max %.3f ms; ticks skipped %d; refused by the kernel %d",
@@ -175,6 +193,37 @@ struct BenchMediaCommand: ParsableCommand {
 }
 
 extension BenchMediaCommand {
+    /// A UDP socket on 127.0.0.1 with the smallest receive buffer, never read (`--sink`).
+    static func sinkSocket() throws -> (CInt, SocketAddress) {
+        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        guard descriptor >= 0 else { throw ValidationError("socket: errno \(errno)") }
+        var size: CInt = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<CInt>.size))
+        var local = sockaddr_in()
+        local.sin_family = sa_family_t(AF_INET)
+        local.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let result = withUnsafeMutablePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(descriptor, pointer, length) == 0 ? getsockname(descriptor, pointer, &length) : -1
+            }
+        }
+        guard result == 0 else {
+            close(descriptor)
+            throw ValidationError("bind: errno \(errno)")
+        }
+        return (descriptor, try SocketAddress(ipAddress: "127.0.0.1", port: Int(UInt16(bigEndian: local.sin_port))))
+    }
+
+    /// How the datagrams reach the kernel, for the first line.
+    static func describe(_ path: MediaLoopDriver.WritePath, shared: Bool) -> String {
+        switch path {
+        case .nio: "NIO writes"
+        case .batched: shared ? "batched sendmmsg" : "batched sendto"
+        case .ioUring: "io_uring (one submission per tick)"
+        }
+    }
+
     /// The clock and channels alone: every tick's packets are copied into one buffer, as
     /// the batched path does before `sendmmsg`.
     func runDry() throws {

@@ -49,6 +49,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Calls admitted at once; past it new INVITEs get 503 with Retry-After (default 4000).")
     var maxCalls: Int?
 
+    @Option(name: .long, help: "Media event loops (threads), each ticking its share of the calls (default: one per core).")
+    var mediaLoops: Int?
+
+    @Flag(name: .long, help: "Send each media tick's RTP with one io_uring submission per loop (falls back to sendto without io_uring).")
+    var mediaIoUring = false
+
     @Flag(name: .long, help: "Send unsolicited message-summary NOTIFYs (RFC 3842) to the registered phones of a mailbox's owner on every change.")
     var unsolicitedMwi = false
 
@@ -113,6 +119,11 @@ struct ServeCommand: AsyncParsableCommand {
             guard let range = ServeConfiguration.portRange(rtpPorts) else { throw ValidationError("--rtp-ports: expected LOW-HIGH, e.g. 10000-20000") }
             settings.rtpPorts = range
         }
+        if let mediaLoops {
+            guard mediaLoops > 0 else { throw ValidationError("--media-loops: expected a positive number") }
+            settings.callPolicy.mediaLoops = mediaLoops
+        }
+        if mediaIoUring { settings.callPolicy.mediaIOUring = true }
         if let maxCalls {
             guard maxCalls > 0 else { throw ValidationError("--max-calls: expected a positive number") }
             settings.callPolicy.maximumCalls = maxCalls

@@ -48,8 +48,24 @@ final class Collector: ChannelInboundHandler, Sendable {
 struct LoopbackTests {
     @Test("received payloads decode back to the prompt's audio, paced and in order", arguments: [
         (false, MediaLoopDriver.WritePath.batched), (true, .batched), (false, .nio), (true, .nio),
+        (false, .ioUring), (true, .ioUring),
     ])
     func loopback(sharedPort: Bool, writePath: MediaLoopDriver.WritePath) async throws {
+        try await Self.playPrompt(sharedPort: sharedPort) { loop in MediaLoopDriver(eventLoop: loop, writePath: writePath) }
+    }
+
+    @Test("io_uring refused: the driver falls back to sendmmsg/sendto and still delivers", arguments: [false, true])
+    func ringFallback(sharedPort: Bool) async throws {
+        try await Self.playPrompt(sharedPort: sharedPort) { loop in
+            let driver = MediaLoopDriver(eventLoop: loop, writePath: .ioUring, phases: 1, ringEntries: 0)
+            #expect(driver.writePath == .batched)
+            return driver
+        }
+    }
+
+    /// Plays a 200 ms prompt from a driver `makeDriver` creates to a NIO receiver and checks
+    /// pacing, order, headers and the decoded audio.
+    static func playPrompt(sharedPort: Bool, makeDriver: @escaping @Sendable (any EventLoop) -> MediaLoopDriver) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         let prompt = Tones.tone(name: "loop", frequencies: [700, 1300], levelDBm0: -12, milliseconds: 200)
@@ -63,7 +79,7 @@ struct LoopbackTests {
         let target = try #require(receiver.localAddress)
 
         let started = try await loop.flatSubmit { () -> EventLoopFuture<NIODeadline> in
-            let driver = MediaLoopDriver(eventLoop: loop, writePath: writePath)
+            let driver = makeDriver(loop)
             let channel = MediaChannel(id: 1, codec: .pcma, remoteAddress: target,
                                        sender: RTPSender(ssrc: 1234, initialSequenceNumber: 100, initialTimestamp: 0),
                                        sendsSilenceWhenIdle: false)

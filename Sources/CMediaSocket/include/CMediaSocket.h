@@ -13,4 +13,28 @@ struct cmedia_mmsghdr {
 /// sendmmsg(2) on Linux; elsewhere a loop of sendmsg(2). Returns datagrams sent or -1.
 int cmedia_sendmmsg(int fd, struct cmedia_mmsghdr *messages, unsigned int count);
 
+/// An io_uring (liburing) used only to send datagrams: a tick's sendmsg operations, on any
+/// number of sockets, are queued and handed to the kernel with one io_uring_enter(2).
+struct cmedia_ring;
+
+/// A ring with room for `entries` queued sends, or NULL when io_uring is unavailable
+/// (not Linux, no liburing at build time, or a kernel/sandbox that refuses it).
+struct cmedia_ring *cmedia_ring_create(unsigned int entries);
+
+/// Closes the ring (waits for nothing: call after `cmedia_ring_submit`).
+void cmedia_ring_destroy(struct cmedia_ring *ring);
+
+/// Queues one non-blocking sendmsg per message on `fd`. The messages, their buffers and
+/// addresses must stay untouched until `cmedia_ring_submit` returns. When the ring is full
+/// what is queued is submitted first. Returns how many were queued.
+unsigned int cmedia_ring_queue(struct cmedia_ring *ring, int fd, struct cmedia_mmsghdr *messages, unsigned int count);
+
+/// Submits everything queued and reaps every completion (the sends are issued inline
+/// with MSG_DONTWAIT, so this does not block). Returns 0, or -errno.
+int cmedia_ring_submit(struct cmedia_ring *ring);
+
+/// Datagrams the kernel took / refused (a full socket buffer, an error) so far.
+unsigned long long cmedia_ring_sent(const struct cmedia_ring *ring);
+unsigned long long cmedia_ring_failed(const struct cmedia_ring *ring);
+
 #endif

@@ -48,7 +48,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
         self.router = router
         self.server = server
         self.completion = completion
-        self.channelID = router.environment.media.reserveChannelID()
+        self.channelID = call.session.media.reserveChannelID()  // the caller's media loop: a relay joins two channels of one loop
         var logger = server.logger
         logger[metadataKey: "transfer"] = "\(request.destination)"
         self.logger = logger
@@ -93,7 +93,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
             logger.info("transfer: no reachable endpoint")
             return finish(.noAnswer)
         }
-        let media = router.environment.media
+        let media = call.session.media
         let bound = NIOLoopBound(self, eventLoop: server.eventLoop)
         let id = channelID
         media.openSockets(channelID: id).hop(to: server.eventLoop).whenComplete { result in
@@ -209,7 +209,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
     }
 
     private func startBridge(_ stream: NegotiatedStream) {
-        let media = router.environment.media
+        let media = call.session.media
         let aChannel = call.session.channelID
         let bChannel = channelID
         let handler = NIOLoopBound(self, eventLoop: server.eventLoop)
@@ -230,7 +230,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
     }
 
     private func updateMedia(_ stream: NegotiatedStream) {
-        let media = router.environment.media
+        let media = call.session.media
         let id = channelID
         media.eventLoop.execute {
             guard let channel = media.channel(id) else { return }
@@ -278,7 +278,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
     /// new leg, the flow's wait now ends with the new leg, and the callee hears `200 OK`.
     private func handOver(to next: BridgedTransfer, anchor: any TransferAdopting) {
         state = .handedOver
-        let media = router.environment.media
+        let media = call.session.media
         let id = channelID
         media.eventLoop.execute { media.close(channelID: id) }
         next.completion = completion
@@ -356,7 +356,7 @@ final class BridgedTransfer: DialogOwner, OutboundLegOwner, MediaEventHandler {
         state = .ended
         legTimer?.stop()
         call.session.stopRingback()
-        let media = router.environment.media
+        let media = call.session.media
         let id = channelID
         media.eventLoop.execute { media.close(channelID: id) }
         if let dialogID { router.forget(self, dialog: dialogID) }

@@ -2,17 +2,19 @@ import Foundation
 import Flows
 import Media
 import NIOConcurrencyHelpers
+import NIOCore
 import SDP
 import SIPCore
 import SIPMessage
 import Voicemail
 
 /// What every call needs and the server shares: the flows (replaced on reload; a call keeps
-/// the system it started with), the prompts, the media engine, and the call policy.
+/// the system it started with), the prompts, the media engines, and the call policy.
 final class CallEnvironment: Sendable {
     private let system: NIOLockedValueBox<FlowSystem>
     let prompts: PromptLibrary
-    let media: MediaEngine
+    /// One engine per media loop; a new call takes ``MediaEnginePool/pick()``.
+    let media: MediaEnginePool
     let policy: CallPolicy
     /// Mailboxes and messages (nil: voicemail steps fail).
     let voicemail: (any VoicemailStore)?
@@ -23,7 +25,7 @@ final class CallEnvironment: Sendable {
     /// The process's one guard against PIN guessing by phone (docs/voicemail.md#lock-out-pinguard).
     let pinGuard = PINGuardKeeper()
 
-    init(system: FlowSystem, prompts: PromptLibrary, media: MediaEngine, policy: CallPolicy,
+    init(system: FlowSystem, prompts: PromptLibrary, media: MediaEnginePool, policy: CallPolicy,
          voicemail: (any VoicemailStore)? = nil, status: SwitchboardStatus = SwitchboardStatus(),
          clock: @escaping @Sendable () -> Date = { Date() }) {
         self.clock = clock
@@ -67,6 +69,11 @@ public struct CallPolicy: Sendable, Equatable {
     /// Send unsolicited message-summary NOTIFYs (RFC 3842) to the registered contacts of the
     /// user named like a mailbox on every change of it (phones that never SUBSCRIBE).
     public var unsolicitedMessageWaiting = false
+    /// Media event loops (threads), each with its own clock and share of the calls.
+    public var mediaLoops = System.coreCount
+    /// Send each media tick's packets with one io_uring submission per loop (falls back to
+    /// `sendto` where the kernel refuses io_uring).
+    public var mediaIOUring = false
 
     public init() {}
 }

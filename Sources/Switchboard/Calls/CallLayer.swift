@@ -49,9 +49,13 @@ public final class CallLayer: Sendable {
         do { library = try PromptLibrary(directory: prompts) } catch {
             throw StartError(description: "prompts: \(error)")
         }
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let media: MediaEngine
-        do { media = try await MediaEngine.start(on: group.next(), ports: rtpPorts) } catch {
+        let loops = max(1, policy.mediaLoops)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: loops)
+        let media: MediaEnginePool
+        do {
+            media = try await MediaEnginePool.start(on: group, loops: loops, ports: rtpPorts,
+                                                    writePath: policy.mediaIOUring ? .ioUring : .batched)
+        } catch {
             try? await group.shutdownGracefully()
             throw error
         }
@@ -78,8 +82,7 @@ public final class CallLayer: Sendable {
 
     /// RTP counters and media clock lateness (for `/metrics`).
     func mediaCounters() async -> MediaCounters? {
-        let media = environment.media
-        return try? await media.eventLoop.submit { media.counters() }.get()
+        await environment.media.counters()
     }
 
     /// Whether `user` has a live registration (for the web pages).
@@ -139,7 +142,7 @@ public final class CallLayer: Sendable {
         return removed.count
     }
 
-    /// Stops the media engine.
+    /// Stops the media engines.
     public func stop() async {
         let summary = await environment.media.stop()
         logger.notice("\(summary)")

@@ -202,7 +202,7 @@ public final class CallRouter: TransactionUser {
         guard let flow = system.entryFlow(forNumber: number) else {
             return refuse(404, "Not Found")
         }
-        let media = environment.media
+        let media = environment.media.pick()
         let channelID = media.reserveChannelID()
         let handle = CallHandle(eventLoop: server.eventLoop)
         var info = Self.callInfo(of: invite)

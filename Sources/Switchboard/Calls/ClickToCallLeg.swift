@@ -58,7 +58,7 @@ final class ClickToCallLeg: DialogOwner, BridgeAnchor, CallSignalling {
         self.server = server
         self.report = report
         self.addressing = LocalAddressing(server: server, calling: peer)
-        let media = router.environment.media
+        let media = router.environment.media.pick()
         let handle = CallHandle(eventLoop: server.eventLoop)
         self.session = LiveCallSession(info: CallInfo(caller: request.callback, called: request.targetExtension, variables: [:]),
                                        media: media, prompts: router.environment.prompts,
@@ -74,7 +74,7 @@ final class ClickToCallLeg: DialogOwner, BridgeAnchor, CallSignalling {
     /// Opens the visitor's media sockets and rings `targets` (the visitor's phones).
     func start(targets: [OutboundTarget]) {
         router.placedCallStarted()
-        let media = router.environment.media
+        let media = session.media
         let bound = NIOLoopBound(self, eventLoop: server.eventLoop)
         media.openSockets(channelID: session.channelID).hop(to: server.eventLoop).whenComplete { result in
             let leg = bound.value

@@ -9,9 +9,10 @@ protocol MediaEventHandler: AnyObject {
     func handle(_ event: MediaEvent)
 }
 
-/// The calls' media: one ``MediaLoopDriver`` (one clock ticking every channel together) on
-/// its own event loop, a socket pair per call from the RTP port range, and the dispatch of
-/// media events to the session that owns each channel.
+/// One media loop's share of the calls' media (see ``MediaEnginePool``): one
+/// ``MediaLoopDriver`` (one clock ticking every channel of the loop together), a socket pair
+/// per call from the loop's part of the RTP port range, and the dispatch of media events to
+/// the session that owns each channel.
 ///
 /// Confined to `eventLoop`: everything but `start` and `openChannel` must run on it.
 final class MediaEngine: @unchecked Sendable {
@@ -20,23 +21,27 @@ final class MediaEngine: @unchecked Sendable {
     private var handlers: [Int: any MediaEventHandler] = [:]
     /// How late each tick's flush ended against its ideal deadline (see `TickLateness`).
     private var lateness = TickLateness()
-    private let nextChannelID = NIOLockedValueBox(0)
+    /// Channel numbers, shared by the engines of a pool (unique in the process).
+    private let nextChannelID: NIOLockedValueBox<Int>
     /// The address media sockets bind to.
     let bindHost: String
 
-    private init(driver: MediaLoopDriver, bindHost: String) {
+    private init(driver: MediaLoopDriver, bindHost: String, channelIDs: NIOLockedValueBox<Int>) {
         self.eventLoop = driver.eventLoop
         self.driver = driver
         self.bindHost = bindHost
+        self.nextChannelID = channelIDs
     }
 
-    /// Creates the engine on `eventLoop` and starts its clock.
+    /// Creates the engine on `eventLoop` and starts its clock. `writePath`: how its packets
+    /// reach the kernel (io_uring falls back to `sendto` where the kernel refuses it).
     static func start(on eventLoop: any EventLoop, bindHost: String = "0.0.0.0",
-                      ports: ClosedRange<Int> = 10000...20000) async throws -> MediaEngine {
+                      ports: ClosedRange<Int> = 10000...20000, writePath: MediaLoopDriver.WritePath = .batched,
+                      channelIDs: NIOLockedValueBox<Int> = NIOLockedValueBox(0)) async throws -> MediaEngine {
         try await eventLoop.submit {
-            let driver = MediaLoopDriver(eventLoop: eventLoop)
+            let driver = MediaLoopDriver(eventLoop: eventLoop, writePath: writePath)
             driver.portAllocator = RTPPortAllocator(range: ports)
-            let engine = MediaEngine(driver: driver, bindHost: bindHost)
+            let engine = MediaEngine(driver: driver, bindHost: bindHost, channelIDs: channelIDs)
             driver.onEvents = { [unowned engine] events in engine.dispatch(events) }
             driver.onTick = { [unowned engine] deadline, flushed, packets in
                 engine.lateness.record(deadline: deadline, flushed: flushed, packets: packets)
@@ -46,16 +51,18 @@ final class MediaEngine: @unchecked Sendable {
         }.get()
     }
 
-    /// Stops the clock and closes every socket. Returns a one-line summary of the media
-    /// clock's pacing since the start (for the log).
-    @discardableResult
-    func stop() async -> String {
-        (try? await eventLoop.submit {
+    /// Stops the clock and closes every socket. Returns the clock's pacing since the start
+    /// (nil if the loop is gone).
+    func stop() async -> MediaPacing? {
+        try? await eventLoop.submit {
             self.driver.stop()
-            return self.lateness.summary(skippedTicks: self.driver.clock.skippedTicks, sent: self.driver.datagramsSent,
-                                         dropped: self.driver.datagramsDropped)
-        }.get()) ?? "media: stopped"
+            return MediaPacing(lateness: self.lateness, skippedTicks: self.driver.clock.skippedTicks,
+                               sent: self.driver.datagramsSent, dropped: self.driver.datagramsDropped)
+        }.get()
     }
+
+    /// How packets reach the kernel on this loop (after any io_uring fallback).
+    var writePath: MediaLoopDriver.WritePath { driver.writePath }
 
     /// A fresh channel number (from any thread).
     func reserveChannelID() -> Int {
@@ -139,6 +146,15 @@ struct TickLateness {
     var count: Int { ticks }
     var sumSeconds: Double { Double(total) / 1e9 }
     var maxSeconds: Double { Double(worst) / 1e9 }
+
+    /// Adds another loop's figures.
+    mutating func merge(_ other: TickLateness) {
+        for (index, count) in other.buckets.enumerated() where count > 0 { buckets[index] += count }
+        ticks += other.ticks
+        packets += other.packets
+        worst = max(worst, other.worst)
+        total += other.total
+    }
 
     mutating func record(deadline: NIODeadline, flushed: NIODeadline, packets: Int) {
         guard packets > 0 else { return }
