@@ -62,8 +62,27 @@ public final class SIPTransport: @unchecked Sendable {
 
     /// Binds every configured address. For an address with port 0 listening on both UDP
     /// and TCP, the TCP socket takes the port the UDP socket was given.
+    ///
+    /// The port the UDP socket was given may already be taken for TCP (another socket's
+    /// local port), so such an address is bound again on a new port, up to 8 times.
     public func start() async throws {
         for address in configuration.listen {
+            let attempts = address.port == 0 && address.transports.count > 1 ? 8 : 1
+            for attempt in 1...attempts {
+                do {
+                    try await bindAll(address)
+                    break
+                } catch let error as IOError where error.errnoCode == EADDRINUSE && attempt < attempts {
+                    continue
+                }
+            }
+        }
+    }
+
+    /// Binds every transport of `address`; on a failure, closes what it bound and rethrows.
+    private func bindAll(_ address: ListenAddress) async throws {
+        let before = try await eventLoop.submit { (self.udpChannels.count, self.serverChannels.count, self.listeners.count) }.get()
+        do {
             var port = address.port
             for kind in address.transports {
                 let bound: Listener
@@ -75,6 +94,16 @@ public final class SIPTransport: @unchecked Sendable {
                 if port == 0 { port = bound.address.port ?? 0 }
                 try await eventLoop.submit { self.listeners.append(bound) }.get()
             }
+        } catch {
+            let opened = try? await eventLoop.submit {
+                let channels = Array(self.udpChannels.dropFirst(before.0)) + Array(self.serverChannels.dropFirst(before.1))
+                self.udpChannels.removeLast(self.udpChannels.count - before.0)
+                self.serverChannels.removeLast(self.serverChannels.count - before.1)
+                self.listeners.removeLast(self.listeners.count - before.2)
+                return channels
+            }.get()
+            for channel in opened ?? [] { try? await channel.close() }
+            throw error
         }
     }
 
