@@ -116,7 +116,10 @@ public final class MediaClock {
                 let deadline = nextTick
                 for member in buckets[phase] {
                     member._withUnsafeGuaranteedRef { channel in
-                        channel.tick(into: &events) { header, payload in send(channel, header, payload) }
+                        // The closure captures the trivial `member`, not a reference to retain.
+                        channel.tick(into: &events) { header, payload in
+                            member._withUnsafeGuaranteedRef { send($0, header, payload) }
+                        }
                         if let sendRTCP, channel.id % Int(rtcpIntervalTicks) == rtcpSlot { sendRTCP(channel) }
                         if checkInactivity, let event = channel.checkInactivity(at: deadline) { events.append(event) }
                     }
