@@ -92,7 +92,7 @@ final class DatagramBatch {
     }
 
     /// Queues one RTP datagram (header + payload) for `remote`. Oversized ones are dropped.
-    func enqueue(header: RTPHeader, payload: UnsafeRawBufferPointer, to remote: SocketAddress) {
+    func enqueue(header: RTPHeader, payload: UnsafeRawBufferPointer, to remote: SocketDestination) {
         let length = header.encodedLength + payload.count
         guard length <= Self.slotSize else {
             dropped += 1
@@ -118,7 +118,7 @@ final class DatagramBatch {
 
     /// Queues raw bytes (RTCP) for `remote`.
     func enqueue(bytes: [UInt8], to remote: SocketAddress) {
-        guard bytes.count <= Self.slotSize else {
+        guard let destination = SocketDestination(remote), bytes.count <= Self.slotSize else {
             dropped += 1
             return
         }
@@ -127,16 +127,14 @@ final class DatagramBatch {
         bytes.withUnsafeBytes { raw in
             if let base = raw.baseAddress { slot.copyMemory(from: base, byteCount: raw.count) }
         }
-        commit(length: bytes.count, to: remote)
+        commit(length: bytes.count, to: destination)
     }
 
     /// Completes the slot being filled: its length and destination.
-    private func commit(length: Int, to remote: SocketAddress) {
+    private func commit(length: Int, to remote: SocketDestination) {
         lengths[count] = length
-        remote.withSockAddr { pointer, size in
-            UnsafeMutableRawPointer(addresses + count).copyMemory(from: pointer, byteCount: min(size, MemoryLayout<sockaddr_storage>.size))
-            addressLengths[count] = socklen_t(size)
-        }
+        UnsafeMutableRawPointer(addresses + count).storeBytes(of: remote.address, as: sockaddr_in6.self)
+        addressLengths[count] = remote.length
         count += 1
     }
 
@@ -181,5 +179,24 @@ final class DatagramBatch {
             start += Int(result)
         }
         count = 0
+    }
+}
+
+/// An IP destination as `sendmsg(2)` takes it, converted from a `SocketAddress` once (when
+/// a channel's remote address changes) rather than for every packet.
+struct SocketDestination {
+    /// The `sockaddr_in` or `sockaddr_in6`, in room for the larger.
+    private(set) var address = sockaddr_in6()
+    /// Its length.
+    private(set) var length: socklen_t = 0
+
+    /// Nil for a non-IP (Unix domain) address: RTP goes over UDP only.
+    init?(_ remote: SocketAddress) {
+        guard remote.protocol == .inet || remote.protocol == .inet6 else { return nil }
+        remote.withSockAddr { pointer, size in
+            let count = min(size, MemoryLayout<sockaddr_in6>.size)
+            withUnsafeMutableBytes(of: &address) { $0.copyMemory(from: UnsafeRawBufferPointer(start: pointer, count: count)) }
+            length = socklen_t(count)
+        }
     }
 }

@@ -17,7 +17,13 @@ public final class MediaChannel {
     /// The telephone-event payload type, if negotiated (RFC 4733 §7.1.1).
     public let telephoneEventPayloadType: UInt8?
     /// Where to send: the SDP address until the receiver latches, then the latched one.
-    public var remoteAddress: SocketAddress?
+    public var remoteAddress: SocketAddress? {
+        didSet { destination = remoteAddress.flatMap(SocketDestination.init) }
+    }
+    /// ``remoteAddress`` as the kernel takes it, converted once per change (not per packet).
+    private(set) var destination: SocketDestination?
+    /// The driver's send buffer for this channel's own socket (nil on the shared port).
+    var ownBatch: DatagramBatch?
     /// The RTP sending state.
     public private(set) var sender: RTPSender
     /// The RTP receiving state.
@@ -38,6 +44,18 @@ public final class MediaChannel {
     private var playlist: [PlayItem] = []
     private var itemIndex = 0
     private var frameInItem = 0
+    /// The current item, cached when it changes so a tick reads no play list: its prompt
+    /// (nil for silence), its length in frames, and the prompt frame due (wraps when looping).
+    private var itemPrompt: Prompt?
+    private var itemFrames = 0
+    private var promptFrame = 0
+    /// Whether a play list is running.
+    public private(set) var isPlaying = false
+    /// Set when audio enters the jitter buffer, cleared when a tick finds it waiting:
+    /// idle channels skip the inbound work (the buffer cannot change without a receive).
+    private(set) var inboundPending = false
+    /// RTP timestamp units per tick.
+    private let timestampStep: UInt32
     private var interruptible = false
     private let silenceFrame: [UInt8]
     private var decoders: [AudioCodec: AudioDecoder] = [:]
@@ -83,6 +101,8 @@ public final class MediaChannel {
         self.payloadType = payloadType ?? codec.staticPayloadType
         self.telephoneEventPayloadType = telephoneEventPayloadType
         self.remoteAddress = remoteAddress
+        self.destination = remoteAddress.flatMap(SocketDestination.init)
+        self.timestampStep = codec.timestampIncrement()
         self.sender = sender
         self.sendsSilenceWhenIdle = sendsSilenceWhenIdle
         self.dtmfSender = DTMFEventSender(unitsPerTick: codec.timestampIncrement())
@@ -98,21 +118,39 @@ public final class MediaChannel {
 
     /// Replaces what is playing with `items`. With `bargeIn`, a key stops it.
     public func play(_ items: [PlayItem], bargeIn: Bool = false) {
-        playlist = items
-        itemIndex = 0
-        frameInItem = 0
+        startList(items)
         interruptible = bargeIn
     }
 
     /// Stops playing (the channel sends silence or nothing).
     public func stopPlayback() {
-        playlist = []
-        itemIndex = 0
-        frameInItem = 0
+        startList([])
     }
 
-    /// Whether a play list is running.
-    public var isPlaying: Bool { itemIndex < playlist.count }
+    /// Puts `items` in place of the play list, from its first frame.
+    private func startList(_ items: [PlayItem]) {
+        playlist = items
+        itemIndex = 0
+        frameInItem = 0
+        isPlaying = !items.isEmpty
+        enterItem()
+    }
+
+    /// Caches the item at `itemIndex` (see ``itemPrompt``).
+    private func enterItem() {
+        promptFrame = 0
+        guard itemIndex < playlist.count else {
+            itemPrompt = nil
+            itemFrames = 0
+            return
+        }
+        switch playlist[itemIndex] {
+        case .prompt(let prompt): itemPrompt = prompt
+        case .looping(let prompt, _): itemPrompt = prompt
+        case .silence: itemPrompt = nil
+        }
+        itemFrames = framesIn(playlist[itemIndex])
+    }
 
     /// Queues a key to send as RFC 4733 events (audio pauses meanwhile). Ignored when
     /// telephone-event was not negotiated.
@@ -160,22 +198,31 @@ public final class MediaChannel {
     /// payload to `send`. Returns events (keys detected, play list ended). Always advances
     /// the RTP clock.
     public func tick(_ send: (RTPHeader, UnsafeRawBufferPointer) -> Void) -> [MediaEvent] {
-        var events = consumeInbound()
-        if let event = produceFrame(send) { events.append(event) }
+        var events: [MediaEvent] = []
+        tick(into: &events, send)
         return events
+    }
+
+    /// ``tick(_:)`` appending its events to `events` (the clock's loop: no array per tick).
+    func tick(into events: inout [MediaEvent], _ send: (RTPHeader, UnsafeRawBufferPointer) -> Void) {
+        // Nothing received since the buffer last said "waiting": a tick would only find it
+        // waiting again, so it is skipped.
+        if inboundPending { consumeInbound(into: &events) }
+        if let event = produceFrame(send) { events.append(event) }
     }
 
     /// Decodes the received audio due now, if any: one tick's worth of samples (a packet of
     /// 40 ms satisfies two ticks).
-    private func consumeInbound() -> [MediaEvent] {
-        guard onAudio != nil || toneDetector != nil else { return [] }
+    private func consumeInbound(into events: inout [MediaEvent]) {
+        guard onAudio != nil || toneDetector != nil else { return }
         inboundCredit = min(inboundCredit + codec.samplesPerFrame(), 4 * codec.samplesPerFrame())
-        var events: [MediaEvent] = []
         while inboundCredit > 0 {
             switch inboundBuffer.pop() {
             case .waiting:
+                // Stays so (no side effect) until the next insert sets the flag again.
                 inboundCredit = 0
-                return events
+                inboundPending = false
+                return
             case .missing:
                 // Lost: the recorder gets silence (keeps its timing), the detector nothing.
                 let count = max(lastInboundSamples, codec.samplesPerFrame())
@@ -200,7 +247,6 @@ public final class MediaChannel {
                 }
             }
         }
-        return events
     }
 
     /// Reports a dead call once: no RTP/RTCP for the receiver's timeout, not on hold.
@@ -235,7 +281,7 @@ public final class MediaChannel {
 
     private func produceFrame(_ send: (RTPHeader, UnsafeRawBufferPointer) -> Void) -> MediaEvent? {
         defer {
-            sender.advance(by: codec.timestampIncrement())
+            sender.advance(by: timestampStep)
             elapsedTicks += 1
         }
         if isRelayed || !sendsMedia {
@@ -257,9 +303,8 @@ public final class MediaChannel {
             _ = advancePlaylist()
             return finishedEvent()
         }
-        if let frame = currentFrame() {
-            let (prompt, index) = frame
-            prompt.withFrame(index, codec: codec) { sendAudio($0, send) }
+        if let prompt = itemPrompt {
+            prompt.withFrame(promptFrame, codec: codec) { sendAudio($0, send) }
             _ = advancePlaylist()
             return finishedEvent()
         }
@@ -311,16 +356,6 @@ public final class MediaChannel {
         return .playbackFinished(channel: id)
     }
 
-    /// The prompt frame due now, or nil for silence / nothing.
-    private func currentFrame() -> (Prompt, Int)? {
-        guard itemIndex < playlist.count else { return nil }
-        switch playlist[itemIndex] {
-        case .prompt(let prompt): return (prompt, frameInItem)
-        case .looping(let prompt, _): return (prompt, frameInItem % prompt.frameCount)
-        case .silence: return nil
-        }
-    }
-
     private func framesIn(_ item: PlayItem) -> Int {
         switch item {
         case .prompt(let prompt): prompt.frameCount
@@ -329,16 +364,19 @@ public final class MediaChannel {
     }
 
     private func advancePlaylist() -> Bool {
-        guard itemIndex < playlist.count else { return false }
+        guard isPlaying else { return false }
         frameInItem += 1
-        while itemIndex < playlist.count, frameInItem >= framesIn(playlist[itemIndex]) {
+        promptFrame += 1
+        if let prompt = itemPrompt, promptFrame >= prompt.frameCount { promptFrame = 0 }  // looping
+        while frameInItem >= itemFrames {
             itemIndex += 1
             frameInItem = 0
-        }
-        if itemIndex >= playlist.count {
-            playlist = []
-            itemIndex = 0
-            finishedPending = true
+            guard itemIndex < playlist.count else {
+                startList([])
+                finishedPending = true
+                return true
+            }
+            enterItem()
         }
         return true
     }
@@ -360,6 +398,7 @@ public final class MediaChannel {
             guard onAudio != nil || toneDetector != nil else { return [] }
             let payload = UnsafeRawBufferPointer(rebasing: bytes[packet.payloadOffset..<(packet.payloadOffset + packet.payloadCount)])
             inboundBuffer.insert(InboundFrame(codec: packetCodec, payload: Array(payload)), sequenceNumber: packet.header.sequenceNumber)
+            inboundPending = true
         case .telephoneEvent(let packet):
             if remoteAddress != receiver.latchedAddress { remoteAddress = receiver.latchedAddress }
             let payload = UnsafeRawBufferPointer(rebasing: bytes[packet.payloadOffset..<(packet.payloadOffset + packet.payloadCount)])

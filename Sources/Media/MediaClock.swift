@@ -35,8 +35,14 @@ public final class MediaClock {
     public var rtcpIntervalTicks: Int64 = 250
     /// Frames between inactivity checks (one second).
     public var inactivityCheckTicks: Int64 = 50
-    private var buckets: [[MediaChannel]]
-    private var indexByID: [Int: (phase: Int, index: Int)] = [:]
+    /// Each phase's channels, unretained: the tick loop then costs no retain/release per
+    /// channel. ``entries`` holds the references.
+    private var buckets: [[Unmanaged<MediaChannel>]]
+    private var entries: [Int: (channel: MediaChannel, phase: Int, index: Int)] = [:]
+    /// Channels removed while ``advance(to:send:sendRTCP:flush:)`` runs, kept alive until
+    /// it returns (its loop may still hold them).
+    private var removedWhileAdvancing: [MediaChannel] = []
+    private var advancing = false
 
     /// Creates a clock whose first tick is at `start`.
     public init(start: NIODeadline, frameInterval: TimeAmount = .milliseconds(20), phases: Int = 1) {
@@ -48,31 +54,33 @@ public final class MediaClock {
     }
 
     /// Channels on this clock.
-    public var channelCount: Int { buckets.reduce(0) { $0 + $1.count } }
+    public var channelCount: Int { entries.count }
 
     /// The channel with `id`.
     public func channel(_ id: Int) -> MediaChannel? {
-        indexByID[id].map { buckets[$0.phase][$0.index] }
+        entries[id]?.channel
     }
 
     /// Adds a channel to the least loaded phase; it sends from its phase's next tick, and
     /// its inactivity clock starts.
     public func add(_ channel: MediaChannel) {
-        guard indexByID[channel.id] == nil else { return }
+        guard entries[channel.id] == nil else { return }
         channel.receiver.armInactivityTimer(at: nextTick)
         var phase = 0
         for candidate in 1..<phases where buckets[candidate].count < buckets[phase].count { phase = candidate }
-        indexByID[channel.id] = (phase, buckets[phase].count)
-        buckets[phase].append(channel)
+        entries[channel.id] = (channel, phase, buckets[phase].count)
+        buckets[phase].append(Unmanaged.passUnretained(channel))
     }
 
     /// Removes a channel (swap-remove: O(1)).
     public func remove(id: Int) {
-        guard let (phase, index) = indexByID.removeValue(forKey: id) else { return }
+        guard let (removed, phase, index) = entries.removeValue(forKey: id) else { return }
+        if advancing { removedWhileAdvancing.append(removed) }
         let last = buckets[phase].removeLast()
         if index < buckets[phase].count {
             buckets[phase][index] = last
-            indexByID[last.id] = (phase, index)
+            let moved = last.takeUnretainedValue()
+            entries[moved.id] = (moved, phase, index)
         }
     }
 
@@ -88,21 +96,33 @@ public final class MediaClock {
     ) -> (events: [MediaEvent], tickDeadlines: [NIODeadline]) {
         var events: [MediaEvent] = []
         var deadlines: [NIODeadline] = []
+        advancing = true
+        defer {
+            advancing = false
+            removedWhileAdvancing.removeAll()
+        }
         while nextTick <= now {
             let phase = Int(ticks % Int64(phases))
             let frame = ticks / Int64(phases)
             if now - nextTick > maximumLateness {
                 // Skip: advance these channels' timelines without sending.
-                for channel in buckets[phase] { events += channel.tick { _, _ in } }
+                for member in buckets[phase] {
+                    member._withUnsafeGuaranteedRef { $0.tick(into: &events) { _, _ in } }
+                }
                 skippedTicks += 1
             } else {
                 let rtcpSlot = Int(frame % rtcpIntervalTicks)
                 let checkInactivity = frame % inactivityCheckTicks == 0
-                for channel in buckets[phase] {
-                    let produced = channel.tick { header, payload in send(channel, header, payload) }
-                    if !produced.isEmpty { events += produced }
-                    if let sendRTCP, channel.id % Int(rtcpIntervalTicks) == rtcpSlot { sendRTCP(channel) }
-                    if checkInactivity, let event = channel.checkInactivity(at: nextTick) { events.append(event) }
+                let deadline = nextTick
+                for member in buckets[phase] {
+                    member._withUnsafeGuaranteedRef { channel in
+                        // The closure captures the trivial `member`, not a reference to retain.
+                        channel.tick(into: &events) { header, payload in
+                            member._withUnsafeGuaranteedRef { send($0, header, payload) }
+                        }
+                        if let sendRTCP, channel.id % Int(rtcpIntervalTicks) == rtcpSlot { sendRTCP(channel) }
+                        if checkInactivity, let event = channel.checkInactivity(at: deadline) { events.append(event) }
+                    }
                 }
                 flush()
                 deadlines.append(nextTick)

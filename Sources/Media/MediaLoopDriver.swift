@@ -140,7 +140,7 @@ public final class MediaLoopDriver {
             bound.value.receive(envelope, channelID: channelID)
         }.map { channel, batch in
             bound.value.ownSockets[channelID] = channel
-            if let batch { bound.value.ownBatches[channelID] = batch }
+            if let batch { bound.value.setOwnBatch(batch, for: channelID) }
             return channel.localAddress
         }
     }
@@ -164,7 +164,7 @@ public final class MediaLoopDriver {
             // RFC 3550 §11: RTCP on the next (odd) port, received and sent there.
             return bound.value.openRTCPSocket(for: channelID, host: host, port: port + 1).map { address }.flatMapError { error in
                 bound.value.ownSockets.removeValue(forKey: channelID)?.close(promise: nil)
-                bound.value.ownBatches[channelID] = nil
+                bound.value.setOwnBatch(nil, for: channelID)
                 return bound.value.eventLoop.makeFailedFuture(error)
             }
         }
@@ -203,6 +203,7 @@ public final class MediaLoopDriver {
     /// datagrams to it.
     public func add(_ channel: MediaChannel) {
         clock.add(channel)
+        channel.ownBatch = ownBatches[channel.id]
         if let address = channel.remoteAddress { byAddress[address] = channel.id }
     }
 
@@ -215,6 +216,7 @@ public final class MediaLoopDriver {
             if let address = channel.receiver.latchedAddress { byAddress[address] = nil }
             if let ssrc = channel.receiver.remoteSSRC { bySSRC[ssrc] = nil }
         }
+        clock.channel(id)?.ownBatch = nil
         clock.remove(id: id)
         if let batch = ownBatches.removeValue(forKey: id) {
             retiredSent += batch.sent
@@ -229,6 +231,12 @@ public final class MediaLoopDriver {
         }
         rtcpSockets.removeValue(forKey: id)?.close(promise: nil)
         if let port = portByChannel.removeValue(forKey: id) { portAllocator.release(port) }
+    }
+
+    /// Records a channel's own send buffer, here and on the channel (read per packet).
+    private func setOwnBatch(_ batch: DatagramBatch?, for channelID: Int) {
+        ownBatches[channelID] = batch
+        clock.channel(channelID)?.ownBatch = batch
     }
 
     // MARK: Relaying
@@ -307,15 +315,14 @@ public final class MediaLoopDriver {
     }
 
     private func write(channel: MediaChannel, header: RTPHeader, payload: UnsafeRawBufferPointer) {
-        guard let remote = channel.remoteAddress else { return }
         if batched {
-            guard let batch = sharedBatch ?? ownBatches[channel.id] else { return }
-            batch.enqueue(header: header, payload: payload, to: remote)
+            guard let destination = channel.destination, let batch = sharedBatch ?? channel.ownBatch else { return }
+            batch.enqueue(header: header, payload: payload, to: destination)
             if batch.pending == 1 { dirtyBatches.append(batch) }
             packetsThisTick += 1
             return
         }
-        guard let socket = ownSockets[channel.id] ?? sharedPort else { return }
+        guard let remote = channel.remoteAddress, let socket = ownSockets[channel.id] ?? sharedPort else { return }
         var buffer = allocator.buffer(capacity: header.encodedLength + payload.count)
         header.write(into: &buffer)
         buffer.writeBytes(payload)

@@ -35,7 +35,7 @@ public struct RTPHeader: Sendable, Equatable {
         self.sequenceNumber = sequenceNumber
         self.timestamp = timestamp
         self.ssrc = ssrc
-        self.csrcs = Array(csrcs.prefix(15))
+        self.csrcs = csrcs.count > 15 ? Array(csrcs.prefix(15)) : csrcs  // no copy per packet
     }
 
     /// Length of the header as written: 12 octets plus 4 per CSRC.

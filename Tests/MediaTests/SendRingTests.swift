@@ -55,11 +55,12 @@ struct SendRingTests {
         let batches = try (0..<2).map { _ in try DatagramBatch(bindingTo: SocketAddress(ipAddress: "127.0.0.1", port: 0), initialCapacity: 2) }
         defer { for batch in batches { close(batch.descriptor) } }
         let perSocket = 25  // 50 sends through an 8-entry ring: six early submissions
+        let destination = try #require(SocketDestination(receiver.address))
         for ticks in [0..<12, 12..<perSocket] {
             for index in ticks {
                 for (socketIndex, batch) in batches.enumerated() {
                     let (header, payload) = Self.packet(socketIndex, index)
-                    payload.withUnsafeBytes { batch.enqueue(header: header, payload: $0, to: receiver.address) }
+                    payload.withUnsafeBytes { batch.enqueue(header: header, payload: $0, to: destination) }
                 }
             }
             for batch in batches { batch.flush(through: ring) }
