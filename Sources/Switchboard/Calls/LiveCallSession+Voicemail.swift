@@ -62,19 +62,16 @@ extension LiveCallSession {
         guard let environment, let store = environment.voicemail else { return .failed }
         try await ensureAnswered()
         let logger = Logger(label: "switchboard.voicemail")
-        let directory = environment.flows.directory
-        let retrieval = VoicemailRetrieval(
-            store: store, phone: LiveVoicemailPhone(session: self, language: request.language),
-            pinGuard: environment.pinGuard, mailbox: await VoicemailStepSupport.mailbox(for: request, caller: info.caller, in: store),
-            source: info.caller == "anonymous" ? nil : info.caller, allowsCallBack: request.callBack,
-            placeCallBack: { [self] number in
-                let attempt = try await VoicemailStepSupport.callBack(number, directory: directory, language: request.language) {
-                    try await self.transfer($0)
-                }
-                logger.notice("voicemail call-back to \(number): \(attempt)")
-                return attempt
+        let retrieval = await VoicemailStepSupport.retrieval(
+            request, info: info, store: store, files: store,
+            phone: LiveVoicemailPhone(session: self, language: request.language), pinGuard: environment.pinGuard,
+            directory: environment.flows.directory,
+            transfer: { [self] transfer in
+                let result = try await self.transfer(transfer)
+                logger.notice("voicemail call-back to \(transfer.destination): \(result)")
+                return result
             },
-            greetingsDirectory: VoicemailStepSupport.greetingsDirectory(of: store), log: { logger.warning("\($0)") })
+            log: { logger.warning("\($0)") })
         return try await VoicemailStepSupport.access(retrieval, ended: { _ in },
                                                      failed: { logger.warning("voicemail access failed: \($0)") })
     }

@@ -21,6 +21,26 @@ enum VoicemailStepSupport {
         VoicemailCaller(number: info.caller == "anonymous" || info.caller.isEmpty ? nil : info.caller)
     }
 
+    /// A `voicemail-access` session for this call, the same for the live call and the
+    /// simulator: the mailbox (the step's, or the caller's own), the caller as the PIN
+    /// guard's source, call-back through `transfer` when the step allows it, greetings beside
+    /// the messages. What differs comes in: the store, the phone, the guard and the hasher;
+    /// `files` is the store that keeps the audio files (`store` itself, or the one a wrapper
+    /// such as the simulator's reporting store forwards to).
+    static func retrieval(_ request: VoicemailAccessRequest, info: CallInfo, store: any VoicemailStore, files: any VoicemailStore,
+                          phone: any VoicemailPhone, pinGuard: PINGuardKeeper, hasher: PINHasher = .standard, directory: Directory,
+                          transfer: @escaping @Sendable (TransferRequest) async throws -> TransferResult,
+                          log: @escaping @Sendable (String) -> Void = { _ in }) async -> VoicemailRetrieval {
+        VoicemailRetrieval(
+            store: store, phone: phone, pinGuard: pinGuard,
+            mailbox: await mailbox(for: request, caller: info.caller, in: store), source: caller(info).number,
+            hasher: hasher, allowsCallBack: request.callBack,
+            placeCallBack: { number in
+                try await callBack(number, directory: directory, language: request.language, transfer: transfer)
+            },
+            greetingsDirectory: greetingsDirectory(of: files), log: log)
+    }
+
     /// The mailbox a `voicemail-access` session logs into: the step's; else the caller's own
     /// when their user part names a mailbox (a registered phone dialling in; the PIN is still
     /// asked); else nil, and the caller is asked.

@@ -88,21 +88,16 @@ public final class SimulatedVoicemail: VoicemailSimulation {
 
     public func access(_ request: VoicemailAccessRequest, on session: SimulatedCallSession) async throws -> VoicemailAccessResult {
         let reporting = ReportingVoicemailStore(store, reportingTo: session)
-        let caller = session.info.caller
-        let outbound = outbound
-        let retrieval = VoicemailRetrieval(
-            store: reporting, phone: SimulatedVoicemailPhone(session: session, store: reporting, language: request.language),
-            pinGuard: pinGuard, mailbox: await VoicemailStepSupport.mailbox(for: request, caller: caller, in: store),
-            source: caller == "anonymous" ? nil : caller, hasher: Self.hasher, allowsCallBack: request.callBack,
-            placeCallBack: { number in
-                try await VoicemailStepSupport.callBack(number, directory: outbound, language: request.language) { transfer in
-                    let result = try await session.transfer(transfer)
-                    await session.report(.transfer(destination: transfer.destination, endpoints: transfer.endpoints,
-                                                   ringTimeout: transfer.ringTimeout, result: result))
-                    return result
-                }
-            },
-            greetingsDirectory: VoicemailStepSupport.greetingsDirectory(of: store))
+        let retrieval = await VoicemailStepSupport.retrieval(
+            request, info: session.info, store: reporting, files: store,
+            phone: SimulatedVoicemailPhone(session: session, store: reporting, language: request.language),
+            pinGuard: pinGuard, hasher: Self.hasher, directory: outbound,
+            transfer: { transfer in
+                let result = try await session.transfer(transfer)
+                await session.report(.transfer(destination: transfer.destination, endpoints: transfer.endpoints,
+                                               ringTimeout: transfer.ringTimeout, result: result))
+                return result
+            })
         return try await VoicemailStepSupport.access(
             retrieval, ended: { await session.report(.voicemailActivity("retrieval ended: \($0)")) },
             failed: { await session.report(.voicemailActivity("retrieval failed: \($0)")) })
