@@ -112,3 +112,22 @@ struct ModelTests {
         #expect(FlowDuration.parse("-1s") == nil)
     }
 }
+
+@Suite("Directory: who owns a mailbox")
+struct MailboxOwnerTests {
+    @Test("A mailbox belongs to the person with a SIP account whose mailbox key or user name it is; others to nobody")
+    func accountOwner() {
+        let directory = """
+        people:
+          alice: { name: Alice, extension: "301", mailbox: "301", sip: { username: alice, realm: r, ha1: 0123456789abcdef0123456789abcdef } }
+          bob: { name: Bob, extension: "302", sip: { username: bob, realm: r, ha1: 0123456789abcdef0123456789abcdef } }
+          carol: { name: Carol, extension: "303", mailbox: "303" }
+        """
+        let (system, diagnostics) = FlowFixtures.load([:], directory: directory)
+        #expect(diagnostics.filter { $0.severity == .error }.isEmpty, "\(diagnostics)")
+        #expect(system.directory.accountOwner(ofMailbox: "301")?.id == "alice")
+        #expect(system.directory.accountOwner(ofMailbox: "bob")?.id == "bob")
+        #expect(system.directory.accountOwner(ofMailbox: "303") == nil)   // carol has no SIP account
+        #expect(system.directory.accountOwner(ofMailbox: "sales") == nil)
+    }
+}

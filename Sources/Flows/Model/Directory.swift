@@ -17,6 +17,12 @@ public struct Directory: Sendable {
         Set(departments.compactMap { $0.mailbox?.value } + people.compactMap { $0.mailbox?.value })
     }
 
+    /// The person with a SIP account whose mailbox is `mailbox`: theirs by the `mailbox`
+    /// key, or named like their SIP user name (the rule unsolicited MWI follows too).
+    public func accountOwner(ofMailbox mailbox: String) -> Person? {
+        people.first { $0.sip != nil && ($0.mailbox?.value == mailbox || $0.sip?.username == mailbox) }
+    }
+
     /// True when `destination` (a number or URI) matches an allowed outbound pattern.
     public func allowsOutbound(_ destination: String) -> Bool {
         allowedOutbound.contains { DialPattern($0.value).matches(destination) }

@@ -130,10 +130,7 @@ public final class CallRouter: TransactionUser {
         guard (try? request.to())?.tag == nil,
               request.headers.values(.event).first?.lowercased().hasPrefix("message-summary") == true,
               let mailbox = request.requestURI?.sipURI?.user,
-              let owner = environment.flows.directory.people.first(where: { person in
-                  person.sip != nil && (person.mailbox?.value == mailbox || person.sip?.username == mailbox)
-              }),
-              let username = owner.sip?.username else { return true }
+              let username = environment.flows.directory.accountOwner(ofMailbox: mailbox)?.sip?.username else { return true }
         let forbidden = SIPMessage.response(to: request, status: 403, reason: "Forbidden", toTag: server.makeTag())
         guard let registrations else {
             server.respond(forbidden, to: transaction)
