@@ -189,7 +189,7 @@ struct LiveVoicemailPhone: VoicemailPhone {
     func play(_ items: [VoicemailAudio], bargeIn: Bool) async throws -> Character? {
         var playItems: [PlayItem] = []
         for item in items { playItems += try playItemsFor(item) }
-        return try await mapHangUp { try await session.playConsuming(playItems, bargeIn: bargeIn).key }
+        return try await VoicemailStepSupport.asPhoneErrors { try await session.playConsuming(playItems, bargeIn: bargeIn).key }
     }
 
     func playFile(_ file: URL, from offset: Duration) async throws -> FilePlayback {
@@ -198,15 +198,13 @@ struct LiveVoicemailPhone: VoicemailPhone {
         let prompt = skip == 0 ? whole : Prompt(name: whole.name, samples8k: Array(whole.samples8k.dropFirst(skip)),
                                                 samples16k: Array(whole.samples16k.dropFirst(skip * 2)))
         guard !prompt.samples8k.isEmpty else { return .finished }
-        let (key, played) = try await mapHangUp { try await session.playConsuming([.prompt(prompt)], bargeIn: true) }
+        let (key, played) = try await VoicemailStepSupport.asPhoneErrors { try await session.playConsuming([.prompt(prompt)], bargeIn: true) }
         guard let key else { return .finished }
         return .interrupted(by: key, at: offset + played)
     }
 
     func collect(_ request: KeyRequest) async throws -> String {
-        let digits = DigitRequest(maxDigits: request.maxDigits, terminator: request.terminator,
-                                  firstDigitTimeout: request.firstTimeout, interDigitTimeout: request.interDigitTimeout)
-        return try await mapHangUp { try await session.collect(prefix: request.prefix, digits).digits }
+        try await VoicemailStepSupport.asPhoneErrors { try await session.collect(prefix: request.prefix, DigitRequest(request)).digits }
     }
 
     func record(to file: URL, _ request: RecordRequest) async throws -> RecordResult {
@@ -235,11 +233,4 @@ struct LiveVoicemailPhone: VoicemailPhone {
         }
     }
 
-    private func mapHangUp<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch CallSessionError.callerHungUp {
-            throw VoicemailPhoneError.hungUp
-        }
-    }
 }

@@ -72,6 +72,18 @@ enum VoicemailStepSupport {
         }
     }
 
+    /// Runs a phone primitive over a call session, with the session's errors as the phone's:
+    /// a hang-up, a missing prompt (the live and the simulated `VoicemailPhone`).
+    static func asPhoneErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch CallSessionError.callerHungUp {
+            throw VoicemailPhoneError.hungUp
+        } catch CallSessionError.promptUnavailable(let name) {
+            throw VoicemailPhoneError.promptUnavailable(name)
+        }
+    }
+
     /// How long a call-back rings.
     static let callBackRingTimeout: Duration = .seconds(30)
 
@@ -107,5 +119,13 @@ extension Directory {
             }
         }
         return allowsOutbound(target) ? [.external(target)] : nil
+    }
+}
+
+extension DigitRequest {
+    /// The flow's key collection for a voicemail procedure's `KeyRequest`.
+    init(_ request: KeyRequest) {
+        self.init(maxDigits: request.maxDigits, terminator: request.terminator,
+                  firstDigitTimeout: request.firstTimeout, interDigitTimeout: request.interDigitTimeout)
     }
 }

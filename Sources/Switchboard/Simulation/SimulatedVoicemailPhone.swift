@@ -39,7 +39,7 @@ struct SimulatedVoicemailPhone: VoicemailPhone {
 
     private func playPrompts(_ names: [String], bargeIn: Bool) async throws -> Character? {
         guard !names.isEmpty else { return nil }
-        return try await mapped { try await session.playConsuming(names, language: language, bargeIn: bargeIn) }
+        return try await VoicemailStepSupport.asPhoneErrors { try await session.playConsuming(names, language: language, bargeIn: bargeIn) }
     }
 
     func playFile(_ file: URL, from offset: Duration) async throws -> FilePlayback {
@@ -50,14 +50,12 @@ struct SimulatedVoicemailPhone: VoicemailPhone {
             throw VoicemailPhoneError.unplayable(file, error.description)
         }
         let label = store.label(of: file) + (offset > .zero ? " from \(offset.flowText)" : "")
-        guard let stop = try await mapped({ try await session.playAudio(label, length: length - offset) }) else { return .finished }
+        guard let stop = try await VoicemailStepSupport.asPhoneErrors({ try await session.playAudio(label, length: length - offset) }) else { return .finished }
         return .interrupted(by: stop.key, at: offset + stop.at)
     }
 
     func collect(_ request: KeyRequest) async throws -> String {
-        let digits = DigitRequest(maxDigits: request.maxDigits, terminator: request.terminator,
-                                  firstDigitTimeout: request.firstTimeout, interDigitTimeout: request.interDigitTimeout)
-        return try await mapped { try await session.collectKeys(prefix: request.prefix, digits) }
+        try await VoicemailStepSupport.asPhoneErrors { try await session.collectKeys(prefix: request.prefix, DigitRequest(request)) }
     }
 
     func record(to file: URL, _ request: RecordRequest) async throws -> RecordResult {
@@ -71,16 +69,5 @@ struct SimulatedVoicemailPhone: VoicemailPhone {
         case .hangUp: .hangUp
         }
         return RecordResult(duration: length, ending: result)
-    }
-
-    /// Session errors as the phone's: a hang-up, a missing prompt.
-    private func mapped<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch CallSessionError.callerHungUp {
-            throw VoicemailPhoneError.hungUp
-        } catch CallSessionError.promptUnavailable(let name) {
-            throw VoicemailPhoneError.promptUnavailable(name)
-        }
     }
 }
