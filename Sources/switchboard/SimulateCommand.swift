@@ -95,7 +95,7 @@ struct SimulateCommand: AsyncParsableCommand {
         if body.hasSuffix("-hangup") {
             body = body.dropLast("-hangup".count)
             then = .hangUp
-        } else if let last = body.last, "0123456789*#".contains(last), body.dropLast().last?.isLetter == true {
+        } else if let last = body.last, last.isKeypadKey, body.dropLast().last?.isLetter == true {
             body = body.dropLast()
             then = .key(last)
         }

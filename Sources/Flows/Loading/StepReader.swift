@@ -101,7 +101,7 @@ struct StepReader {
         }
         for entry in reader.namedEntries("options", log: &log) ?? [] {
             let key = entry.name
-            if key.value.isEmpty || !key.value.allSatisfy({ "0123456789*#".contains($0) }) {
+            if key.value.isEmpty || !key.value.allSatisfy(\.isKeypadKey) {
                 log.error(.badValue, at: key.location, "menu key '\(key.value)' is not made of keypad keys 0-9, * and #")
             }
             guard let target = entry.value.scalar else {

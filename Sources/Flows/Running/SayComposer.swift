@@ -8,7 +8,7 @@ public enum SayComposer {
         switch form {
         case .digits:
             let keys = text.filter { $0 != "+" && $0 != " " && $0 != "-" }
-            guard !keys.isEmpty, keys.allSatisfy({ "0123456789*#".contains($0) }) else { return nil }
+            guard !keys.isEmpty, keys.allSatisfy(\.isKeypadKey) else { return nil }
             return keys.map(BuiltInPrompts.digit)
         case .number:
             guard let number = Int(text), number.magnitude < 1_000_000_000 else { return nil }

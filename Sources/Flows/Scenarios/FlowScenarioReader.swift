@@ -116,7 +116,7 @@ public struct FlowScenarioReader: Sendable {
             if let then = reader.string("then", log: &log) {
                 if then.value == "hangup" {
                     speech.then = .hangUp
-                } else if then.value.count == 1, let key = then.value.first, "0123456789*#".contains(key) {
+                } else if then.value.count == 1, let key = then.value.first, key.isKeypadKey {
                     speech.then = .key(key)
                 } else {
                     log.error(.badValue, at: then.location, "'then' is one key (0-9, *, #) or hangup, found '\(then.value)'")

@@ -232,5 +232,4 @@ struct LiveVoicemailPhone: VoicemailPhone {
             throw VoicemailPhoneError.unplayable(file, error.reason)
         }
     }
-
 }
