@@ -15,19 +15,23 @@ final class DatagramBatch {
     /// The socket descriptor (owned by the NIO channel once handed over).
     let descriptor: CInt
     /// Datagrams sent.
-    private(set) var sent = 0
+    @exclusivity(unchecked) private(set) var sent = 0
     /// Datagrams dropped because the kernel refused them.
-    private(set) var dropped = 0
+    @exclusivity(unchecked) private(set) var dropped = 0
+    /// This socket's slot in the loop's ``SendRing`` file table, or -1.
+    var ringSlot: CInt = -1
 
     static let slotSize = 256  // largest datagram: 12-octet header + 160 octets of 20 ms payload, with room
-    private var capacity = 0
-    private var count = 0
-    private var data: UnsafeMutableRawPointer
-    private var lengths: UnsafeMutablePointer<Int>
-    private var addresses: UnsafeMutablePointer<sockaddr_storage>
-    private var addressLengths: UnsafeMutablePointer<socklen_t>
-    private var messages: UnsafeMutablePointer<cmedia_mmsghdr>
-    private var vectors: UnsafeMutablePointer<iovec>
+    // Touched for every packet, only from the loop's thread and never across a call out:
+    // the runtime's exclusivity bookkeeping (a few percent of the send path) is skipped.
+    @exclusivity(unchecked) private var capacity = 0
+    @exclusivity(unchecked) private var count = 0
+    @exclusivity(unchecked) private var data: UnsafeMutableRawPointer
+    @exclusivity(unchecked) private var lengths: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) private var addresses: UnsafeMutablePointer<sockaddr_storage>
+    @exclusivity(unchecked) private var addressLengths: UnsafeMutablePointer<socklen_t>
+    @exclusivity(unchecked) private var messages: UnsafeMutablePointer<cmedia_mmsghdr>
+    @exclusivity(unchecked) private var vectors: UnsafeMutablePointer<iovec>
     static let maximumBatch = 1024
 
     /// Opens a non-blocking UDP socket bound to `address`, with room for `initialCapacity`
@@ -39,6 +43,7 @@ final class DatagramBatch {
         // No SO_REUSEADDR: on Linux it would let two calls bind the same UDP port.
         var sendBuffer: CInt = 4 << 20
         setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, socklen_t(MemoryLayout<CInt>.size))
+        Self.setDontFragment(fd, family: family)
         let result = address.withSockAddr { pointer, size in bind(fd, pointer, socklen_t(size)) }
         guard result == 0 else {
             let code = errno
@@ -53,6 +58,23 @@ final class DatagramBatch {
         messages = .allocate(capacity: 1)
         vectors = .allocate(capacity: 1)
         reserve(max(initialCapacity, 1))
+    }
+
+    /// Sets DF on every datagram and never fragments locally (`IP_PMTUDISC_PROBE`). RTP
+    /// packets are a few hundred octets and must not be fragmented anyway; and an IPv4
+    /// datagram with DF set is atomic, so Linux gives it IP ID 0 (RFC 6864 §4.1) instead of
+    /// drawing one from its shared, hashed counters for every packet.
+    static func setDontFragment(_ fd: CInt, family: CInt) {
+        #if os(Linux)
+        let size = socklen_t(MemoryLayout<CInt>.size)
+        if family == AF_INET {
+            var probe = CInt(IP_PMTUDISC_PROBE)  // DF set, path MTU ignored
+            setsockopt(fd, CInt(IPPROTO_IP), IP_MTU_DISCOVER, &probe, size)
+        } else if family == AF_INET6 {
+            var probe = CInt(IPV6_PMTUDISC_PROBE)
+            setsockopt(fd, CInt(IPPROTO_IPV6), IPV6_MTU_DISCOVER, &probe, size)
+        }
+        #endif
     }
 
     deinit {
@@ -163,7 +185,7 @@ final class DatagramBatch {
         }
         if let ring {
             // Sent and refused datagrams are counted by the ring.
-            dropped += count - ring.queue(descriptor: descriptor, messages: messages, count: count)
+            dropped += count - ring.queueDatagrams(descriptor: descriptor, slot: ringSlot, messages: messages, count: count)
             count = 0
             return
         }

@@ -23,7 +23,8 @@ public final class MediaChannel {
     /// ``remoteAddress`` as the kernel takes it, converted once per change (not per packet).
     private(set) var destination: SocketDestination?
     /// The driver's send buffer for this channel's own socket (nil on the shared port).
-    var ownBatch: DatagramBatch?
+    /// Unretained, read per packet: the driver holds it, and clears this before dropping it.
+    @exclusivity(unchecked) unowned(unsafe) var ownBatch: DatagramBatch?
     /// The RTP sending state.
     public private(set) var sender: RTPSender
     /// The RTP receiving state.

@@ -53,8 +53,14 @@ public final class MediaLoopDriver {
     /// Whether sockets get datagrams from our own buffers (not NIO writes).
     private var batched: Bool { writePath != .nio }
     private var ownBatches: [Int: DatagramBatch] = [:]
-    private var sharedBatch: DatagramBatch?
-    private var dirtyBatches: [DatagramBatch] = []
+    private var sharedBatch: DatagramBatch? {
+        didSet { sharedBatchView = sharedBatch }
+    }
+    /// ``sharedBatch`` read per packet without a retain (``sharedBatch`` keeps it alive).
+    @exclusivity(unchecked) private unowned(unsafe) var sharedBatchView: DatagramBatch?
+    /// Batches written to in this tick, unretained (the channel's or shared batch is held by
+    /// ``ownBatches``/``sharedBatch`` or ``rtcpBatches``; a removed one is taken out here).
+    @exclusivity(unchecked) private var dirtyBatches: [Unmanaged<DatagramBatch>] = []
     private var retiredSent = 0, retiredDropped = 0
 
     /// Datagrams the kernel took, on the batched and io_uring paths.
@@ -75,7 +81,7 @@ public final class MediaLoopDriver {
     private var bySSRC: [UInt32: Int] = [:]
     private var dirty: [ObjectIdentifier: any Channel] = [:]
     private var scheduled: Scheduled<Void>?
-    private var packetsThisTick = 0
+    @exclusivity(unchecked) private var packetsThisTick = 0
     private let allocator = ByteBufferAllocator()
 
     /// Creates a driver whose clock starts 20 ms from now, with `phases` sub-ticks per 20 ms
@@ -216,25 +222,35 @@ public final class MediaLoopDriver {
             if let address = channel.receiver.latchedAddress { byAddress[address] = nil }
             if let ssrc = channel.receiver.remoteSSRC { bySSRC[ssrc] = nil }
         }
-        clock.channel(id)?.ownBatch = nil
+        let ownBatch = ownBatches[id]
+        setOwnBatch(nil, for: id)
         clock.remove(id: id)
-        if let batch = ownBatches.removeValue(forKey: id) {
+        if let batch = ownBatch {
             retiredSent += batch.sent
             retiredDropped += batch.dropped
-            dirtyBatches.removeAll { $0 === batch }
         }
         ownSockets.removeValue(forKey: id)?.close(promise: nil)
         if let batch = rtcpBatches.removeValue(forKey: id) {
             retiredSent += batch.sent
             retiredDropped += batch.dropped
-            dirtyBatches.removeAll { $0 === batch }
+            dirtyBatches.removeAll { $0.takeUnretainedValue() === batch }
         }
         rtcpSockets.removeValue(forKey: id)?.close(promise: nil)
         if let port = portByChannel.removeValue(forKey: id) { portAllocator.release(port) }
     }
 
-    /// Records a channel's own send buffer, here and on the channel (read per packet).
-    private func setOwnBatch(_ batch: DatagramBatch?, for channelID: Int) {
+    /// Records a channel's own send buffer, here and on the channel (read per packet), and
+    /// registers its socket with the send ring (a previous one is released: the ring keeps
+    /// a registered socket open). `registering: false` only releases (when stopping).
+    private func setOwnBatch(_ batch: DatagramBatch?, for channelID: Int, registering: Bool = true) {
+        if let old = ownBatches[channelID], old !== batch {
+            dirtyBatches.removeAll { $0.takeUnretainedValue() === old }  // unretained there
+        }
+        if let ring, let old = ownBatches[channelID], old.ringSlot >= 0 {
+            ring.unregister(slot: old.ringSlot)
+            old.ringSlot = -1
+        }
+        if registering, let ring, let batch { batch.ringSlot = ring.register(descriptor: batch.descriptor) }
         ownBatches[channelID] = batch
         clock.channel(channelID)?.ownBatch = batch
     }
@@ -283,9 +299,10 @@ public final class MediaLoopDriver {
     public func stop() {
         scheduled?.cancel()
         scheduled = nil
-        for batch in dirtyBatches { batch.flush(through: ring) }
+        for batch in dirtyBatches { batch._withUnsafeGuaranteedRef { $0.flush(through: ring) } }
         ring?.submit()
         dirtyBatches.removeAll()
+        for id in Array(ownBatches.keys) { setOwnBatch(ownBatches[id], for: id, registering: false) }
         for socket in ownSockets.values { socket.close(promise: nil) }
         ownSockets = [:]
         for socket in rtcpSockets.values { socket.close(promise: nil) }
@@ -316,9 +333,9 @@ public final class MediaLoopDriver {
 
     private func write(channel: MediaChannel, header: RTPHeader, payload: UnsafeRawBufferPointer) {
         if batched {
-            guard let destination = channel.destination, let batch = sharedBatch ?? channel.ownBatch else { return }
+            guard let destination = channel.destination, let batch = sharedBatchView ?? channel.ownBatch else { return }
             batch.enqueue(header: header, payload: payload, to: destination)
-            if batch.pending == 1 { dirtyBatches.append(batch) }
+            if batch.pending == 1 { dirtyBatches.append(Unmanaged.passUnretained(batch)) }
             packetsThisTick += 1
             return
         }
@@ -339,7 +356,7 @@ public final class MediaLoopDriver {
         if batched {
             guard let batch = (useRTCPSocket ? rtcpBatches[channel.id] : nil) ?? sharedBatch ?? ownBatches[channel.id] else { return }
             batch.enqueue(bytes: bytes, to: remote)
-            if batch.pending == 1 { dirtyBatches.append(batch) }
+            if batch.pending == 1 { dirtyBatches.append(Unmanaged.passUnretained(batch)) }
             return
         }
         guard let socket = (useRTCPSocket ? rtcpSockets[channel.id] : nil) ?? ownSockets[channel.id] ?? sharedPort else { return }
@@ -350,7 +367,7 @@ public final class MediaLoopDriver {
     }
 
     private func flushDirty() {
-        for batch in dirtyBatches { batch.flush(through: ring) }
+        for batch in dirtyBatches { batch._withUnsafeGuaranteedRef { $0.flush(through: ring) } }
         ring?.submit()
         dirtyBatches.removeAll(keepingCapacity: true)
         for socket in dirty.values { socket.flush() }

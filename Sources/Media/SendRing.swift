@@ -27,6 +27,24 @@ final class SendRing {
         Int(cmedia_ring_queue(ring, descriptor, messages, UInt32(clamping: count)))
     }
 
+    /// Queues single-buffer datagrams for `descriptor` (or its fixed-file `slot`, -1 for
+    /// none): one `IORING_OP_SEND` with the destination each where the kernel supports it.
+    func queueDatagrams(descriptor: CInt, slot: CInt, messages: UnsafeMutablePointer<cmedia_mmsghdr>, count: Int) -> Int {
+        Int(cmedia_ring_queue_datagrams(ring, descriptor, slot, messages, UInt32(clamping: count)))
+    }
+
+    /// Registers a socket as a fixed file: its sends skip the kernel's file lookup. Returns
+    /// the slot, or -1 when the table is full or unavailable. The ring keeps the socket open
+    /// until ``unregister(slot:)``.
+    func register(descriptor: CInt) -> CInt {
+        cmedia_ring_register(ring, descriptor)
+    }
+
+    /// Releases a slot from ``register(descriptor:)``.
+    func unregister(slot: CInt) {
+        cmedia_ring_unregister(ring, slot)
+    }
+
     /// Submits everything queued and reaps the completions.
     func submit() {
         _ = cmedia_ring_submit(ring)

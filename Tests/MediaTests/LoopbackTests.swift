@@ -63,6 +63,34 @@ struct LoopbackTests {
         }
     }
 
+    @Test("a removed channel's RTP port can be bound again at once (io_uring's file table lets it go)", arguments: [
+        MediaLoopDriver.WritePath.batched, .nio, .ioUring,
+    ])
+    func removedPortIsFree(writePath: MediaLoopDriver.WritePath) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let target = try SocketAddress(ipAddress: "127.0.0.1", port: 9)
+        // Bound again while the driver (and its ring) still lives.
+        let rebound = try await loop.flatSubmit { () -> EventLoopFuture<[Int]> in
+            let driver = MediaLoopDriver(eventLoop: loop, writePath: writePath)
+            driver.portAllocator = RTPPortAllocator(range: 45000...45999)
+            let boundDriver = NIOLoopBound(driver, eventLoop: loop)
+            return driver.openSocketInRange(for: 7, host: "127.0.0.1").flatMapThrowing { address in
+                let driver = boundDriver.value
+                driver.add(MediaChannel(id: 7, codec: .pcmu, remoteAddress: target, sender: RTPSender(ssrc: 7, initialSequenceNumber: 0, initialTimestamp: 0)))
+                driver.remove(id: 7)
+                let port = try #require(address?.port)
+                return try [port, port + 1].map { candidate in  // RTP and its RTCP port
+                    let again = try DatagramBatch(bindingTo: SocketAddress(ipAddress: "127.0.0.1", port: candidate), initialCapacity: 1)
+                    close(again.descriptor)
+                    return candidate
+                } + [driver.clock.channelCount]
+            }
+        }.get()
+        try await group.shutdownGracefully()
+        #expect(rebound.count == 3 && rebound[1] == rebound[0] + 1 && rebound[2] == 0)
+    }
+
     /// Plays a 200 ms prompt from a driver `makeDriver` creates to a NIO receiver and checks
     /// pacing, order, headers and the decoded audio.
     static func playPrompt(sharedPort: Bool, makeDriver: @escaping @Sendable (any EventLoop) -> MediaLoopDriver) async throws {

@@ -82,6 +82,59 @@ struct SendRingTests {
         #expect(seen[1001] == (0..<perSocket).map { UInt16($0) })
     }
 
+    @Test("a socket registered as a fixed file sends through its slot; unregistered and closed, its port is free again")
+    func registeredSocket() throws {
+        guard let ring = SendRing(entries: 8) else { return }  // no io_uring: covered by the fallback tests
+        let receiver = try TestReceiver()
+        let batch = try DatagramBatch(bindingTo: SocketAddress(ipAddress: "127.0.0.1", port: 0), initialCapacity: 2)
+        let port = try #require(Self.localPort(batch.descriptor))
+        batch.ringSlot = ring.register(descriptor: batch.descriptor)
+        #expect(batch.ringSlot >= 0)
+        let destination = try #require(SocketDestination(receiver.address))
+        for index in 0..<3 {
+            let (header, payload) = Self.packet(0, index)
+            payload.withUnsafeBytes { batch.enqueue(header: header, payload: $0, to: destination) }
+            batch.flush(through: ring)
+            ring.submit()
+        }
+        #expect(ring.sent == 3)
+        for index in 0..<3 {
+            let packet = try RTPPacket.parse(try #require(receiver.receive()))
+            #expect(packet.header.sequenceNumber == UInt16(index))
+        }
+        // The ring's table holds the socket open: only after unregistering does closing it
+        // free the port for the next call.
+        ring.unregister(slot: batch.ringSlot)
+        close(batch.descriptor)
+        let again = try DatagramBatch(bindingTo: SocketAddress(ipAddress: "127.0.0.1", port: port), initialCapacity: 1)
+        close(again.descriptor)
+    }
+
+    @Test("media sockets set DF and never fragment (IP_PMTUDISC_PROBE), on IPv4 and IPv6")
+    func dontFragment() throws {
+        for (host, level, option, expected) in [("127.0.0.1", CInt(IPPROTO_IP), IP_MTU_DISCOVER, CInt(IP_PMTUDISC_PROBE)),
+                                                ("::1", CInt(IPPROTO_IPV6), IPV6_MTU_DISCOVER, CInt(IPV6_PMTUDISC_PROBE))] {
+            guard let batch = try? DatagramBatch(bindingTo: SocketAddress(ipAddress: host, port: 0), initialCapacity: 1) else {
+                continue  // no IPv6 on this host
+            }
+            defer { close(batch.descriptor) }
+            var value: CInt = -1
+            var length = socklen_t(MemoryLayout<CInt>.size)
+            #expect(getsockopt(batch.descriptor, level, option, &value, &length) == 0)
+            #expect(value == expected, "\(host)")
+        }
+    }
+
+    /// The port a socket is bound to.
+    static func localPort(_ descriptor: CInt) -> Int? {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let result = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return result == 0 ? Int(UInt16(bigEndian: address.sin_port)) : nil
+    }
+
     @Test("a ring of no entries is refused (the driver's fallback)")
     func refused() {
         #expect(SendRing(entries: 0) == nil)
