@@ -6,23 +6,27 @@
 // datagram (a 20 ms PCMU RTP packet) for each channel of that phase to 8 loopback receivers
 // that are never read (the smallest receive buffer: like `bench media --sink`). Shared port:
 // one socket per thread and sendmmsg(2) per up to CHUNK packets; port per channel: a socket
-// each and sendto(2). Lateness of a packet = when its send call returned - its deadline.
+// each and sendto(2). Like the media engine's, every sending socket is registered for reading
+// in an epoll set (never waited on here; the kernel then wakes that set's queue for every
+// packet sent: `--no-epoll` leaves it out) and sets DF (`--no-df`). Lateness of a packet = when its send call returned - its deadline.
 // Prints p50/p99/max lateness over SECONDS after one second of warm-up, and CPU.
 //
 // gcc -O2 -pthread -o /tmp/paced-reference Benchmarks/media/paced-reference.c
-// /tmp/paced-reference CHANNELS [--port-per-channel] [--no-df] [--chunk N] [--seconds N] [--threads N]
+// /tmp/paced-reference CHANNELS [--port-per-channel] [--no-df] [--no-epoll] [--chunk N] [--seconds N] [--threads N]
 #define _GNU_SOURCE
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 enum { RECEIVERS = 8, PHASES = 20, MAX_THREADS = 16, BUCKETS = 100001 };  // 10 µs buckets up to 1 s
-static int channels, threads = 2, seconds = 5, portPerChannel = 0, dontFragment = 1, chunk = 1024;
+static int channels, threads = 2, seconds = 5, portPerChannel = 0, dontFragment = 1, readable = 1, chunk = 1024;
+static int pollSet = -1;
 static struct sockaddr_in receivers[RECEIVERS];
 static long histogram[MAX_THREADS][BUCKETS];
 static double cpuSeconds[MAX_THREADS];
@@ -41,6 +45,10 @@ static int sendingSocket(void) {
     if (dontFragment) {  // as the media engine does: DF, so IPv4 ID 0 (RFC 6864)
         int probe = IP_PMTUDISC_PROBE;
         setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &probe, sizeof probe);
+    }
+    if (readable) {  // a media engine must hear the far end: each socket is in an epoll set
+        struct epoll_event interest = {.events = EPOLLIN, .data.fd = fd};
+        epoll_ctl(pollSet, EPOLL_CTL_ADD, fd, &interest);
     }
     return fd;
 }
@@ -101,13 +109,14 @@ static void *carry(void *argument) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s CHANNELS [--port-per-channel] [--no-df] [--chunk N] [--seconds N] [--threads N]\n", argv[0]);
+        fprintf(stderr, "usage: %s CHANNELS [--port-per-channel] [--no-df] [--no-epoll] [--chunk N] [--seconds N] [--threads N]\n", argv[0]);
         return 2;
     }
     channels = atoi(argv[1]);
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--port-per-channel") == 0) portPerChannel = 1;
         else if (strcmp(argv[i], "--no-df") == 0) dontFragment = 0;
+        else if (strcmp(argv[i], "--no-epoll") == 0) readable = 0;
         else if (strcmp(argv[i], "--chunk") == 0 && i + 1 < argc) chunk = atoi(argv[++i]);
         else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) seconds = atoi(argv[++i]);
         else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) threads = atoi(argv[++i]);
@@ -117,6 +126,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "CHANNELS at least %d per thread, THREADS 1-%d, CHUNK and SECONDS at least 1\n", PHASES, MAX_THREADS);
         return 2;
     }
+    pollSet = epoll_create1(0);
     for (int i = 0; i < RECEIVERS; i++) {
         int fd = socket(AF_INET, SOCK_DGRAM, 0), smallest = 1;
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &smallest, sizeof smallest);
@@ -146,8 +156,8 @@ int main(int argc, char **argv) {
         if (p50 < 0 && seen * 2 >= total) p50 = b / 100.0;
         if (p99 < 0 && seen * 100 >= total * 99) p99 = b / 100.0;
     }
-    printf("C reference, %s, DF %s: %d channels on %d threads, lateness p50 %.2f ms, p99 %.2f ms, max %.2f ms; cpu %.0f %%, %.2f us/packet\n",
-           portPerChannel ? "port per channel (sendto)" : "shared port (sendmmsg)", dontFragment ? "on" : "off",
+    printf("C reference, %s, DF %s, epoll %s: %d channels on %d threads, lateness p50 %.2f ms, p99 %.2f ms, max %.2f ms; cpu %.0f %%, %.2f us/packet\n",
+           portPerChannel ? "port per channel (sendto)" : "shared port (sendmmsg)", dontFragment ? "on" : "off", readable ? "on" : "off",
            channels, threads, p50, p99, maximum, cpu / seconds * 100, cpu / (total ? total : 1) * 1e6);
     return 0;
 }

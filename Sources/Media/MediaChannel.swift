@@ -24,7 +24,7 @@ public final class MediaChannel {
     private(set) var destination: SocketDestination?
     /// The driver's send buffer for this channel's own socket (nil on the shared port).
     /// Unretained, read per packet: the driver holds it, and clears this before dropping it.
-    @exclusivity(unchecked) unowned(unsafe) var ownBatch: DatagramBatch?
+    @exclusivity(unchecked) var ownBatch: Unmanaged<DatagramBatch>?
     /// The RTP sending state.
     public private(set) var sender: RTPSender
     /// The RTP receiving state.

@@ -54,10 +54,10 @@ public final class MediaLoopDriver {
     private var batched: Bool { writePath != .nio }
     private var ownBatches: [Int: DatagramBatch] = [:]
     private var sharedBatch: DatagramBatch? {
-        didSet { sharedBatchView = sharedBatch }
+        didSet { sharedBatchView = sharedBatch.map(Unmanaged.passUnretained) }
     }
     /// ``sharedBatch`` read per packet without a retain (``sharedBatch`` keeps it alive).
-    @exclusivity(unchecked) private unowned(unsafe) var sharedBatchView: DatagramBatch?
+    @exclusivity(unchecked) private var sharedBatchView: Unmanaged<DatagramBatch>?
     /// Batches written to in this tick, unretained (the channel's or shared batch is held by
     /// ``ownBatches``/``sharedBatch`` or ``rtcpBatches``; a removed one is taken out here).
     @exclusivity(unchecked) private var dirtyBatches: [Unmanaged<DatagramBatch>] = []
@@ -209,7 +209,7 @@ public final class MediaLoopDriver {
     /// datagrams to it.
     public func add(_ channel: MediaChannel) {
         clock.add(channel)
-        channel.ownBatch = ownBatches[channel.id]
+        channel.ownBatch = ownBatches[channel.id].map(Unmanaged.passUnretained)
         if let address = channel.remoteAddress { byAddress[address] = channel.id }
     }
 
@@ -252,7 +252,7 @@ public final class MediaLoopDriver {
         }
         if registering, let ring, let batch { batch.ringSlot = ring.register(descriptor: batch.descriptor) }
         ownBatches[channelID] = batch
-        clock.channel(channelID)?.ownBatch = batch
+        clock.channel(channelID)?.ownBatch = batch.map(Unmanaged.passUnretained)
     }
 
     // MARK: Relaying
@@ -334,8 +334,12 @@ public final class MediaLoopDriver {
     private func write(channel: MediaChannel, header: RTPHeader, payload: UnsafeRawBufferPointer) {
         if batched {
             guard let destination = channel.destination, let batch = sharedBatchView ?? channel.ownBatch else { return }
-            batch.enqueue(header: header, payload: payload, to: destination)
-            if batch.pending == 1 { dirtyBatches.append(Unmanaged.passUnretained(batch)) }
+            // Unretained: the batch is held by sharedBatch or ownBatches (no retain/release per packet).
+            let first = batch._withUnsafeGuaranteedRef { batch in
+                batch.enqueue(header: header, payload: payload, to: destination)
+                return batch.pending == 1
+            }
+            if first { dirtyBatches.append(batch) }
             packetsThisTick += 1
             return
         }
