@@ -51,7 +51,7 @@ public struct ServeConfiguration: Equatable, Sendable {
         public let description: String
     }
 
-    static let knownKeys = ["sip", "http", "flows", "prompts", "data", "log-level", "tls-certificate", "tls-key", "force-rport", "rtp-ports", "max-calls", "trunk", "protect", "unsolicited-mwi", "media-loops", "media-io-uring"]
+    static let knownKeys = ["sip", "http", "flows", "prompts", "data", "log-level", "tls-certificate", "tls-key", "force-rport", "rtp-ports", "max-calls", "trunk", "protect", "unsolicited-mwi", "media-loops", "media-io-uring", "media-phases"]
 
     /// Reads a config file's text; `file` names it in messages (`file:line:col: message`).
     public init(yaml text: String, file: String) throws(Problem) {
@@ -107,6 +107,11 @@ public struct ServeConfiguration: Equatable, Sendable {
                     throw Problem(description: "\(Self.position(file, value)): media-loops: expected a positive number")
                 }
                 callPolicy.mediaLoops = loops
+            case "media-phases":
+                guard let phases = value.int, (1...20).contains(phases) else {
+                    throw Problem(description: "\(Self.position(file, value)): media-phases: expected a number from 1 to 20")
+                }
+                callPolicy.mediaPhases = phases
             case "media-io-uring":
                 guard let flag = value.bool else { throw Problem(description: "\(Self.position(file, value)): media-io-uring: expected true or false") }
                 callPolicy.mediaIOUring = flag

@@ -55,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Send each media tick's RTP with one io_uring submission per loop (falls back to sendto without io_uring).")
     var mediaIoUring = false
 
+    @Option(name: .long, help: "Sub-ticks per 20 ms media frame, 1-20: each call sends in one, so a loop's packets leave spread over the frame (default 20).")
+    var mediaPhases: Int?
+
     @Flag(name: .long, help: "Send unsolicited message-summary NOTIFYs (RFC 3842) to the registered phones of a mailbox's owner on every change.")
     var unsolicitedMwi = false
 
@@ -124,6 +127,10 @@ struct ServeCommand: AsyncParsableCommand {
             settings.callPolicy.mediaLoops = mediaLoops
         }
         if mediaIoUring { settings.callPolicy.mediaIOUring = true }
+        if let mediaPhases {
+            guard (1...20).contains(mediaPhases) else { throw ValidationError("--media-phases: expected a number from 1 to 20") }
+            settings.callPolicy.mediaPhases = mediaPhases
+        }
         if let maxCalls {
             guard maxCalls > 0 else { throw ValidationError("--max-calls: expected a positive number") }
             settings.callPolicy.maximumCalls = maxCalls

@@ -59,6 +59,15 @@ struct ServeConfigurationTests {
         #expect(configuration.logLevel == .debug)
     }
 
+    @Test("media settings: loops, io_uring, phases (20 unless set)")
+    func media() throws {
+        #expect(try ServeConfiguration(yaml: "flows: f", file: "s.yaml").callPolicy.mediaPhases == 20)
+        let configuration = try ServeConfiguration(yaml: "media-loops: 3\nmedia-io-uring: true\nmedia-phases: 4\n", file: "s.yaml")
+        #expect(configuration.callPolicy.mediaLoops == 3)
+        #expect(configuration.callPolicy.mediaIOUring)
+        #expect(configuration.callPolicy.mediaPhases == 4)
+    }
+
     @Test("a single sip address may be written without a list")
     func single() throws {
         #expect(try ServeConfiguration(yaml: "sip: 0.0.0.0:5080", file: "s.yaml").sip.map(\.port) == [5080])
@@ -69,6 +78,7 @@ struct ServeConfigurationTests {
         ("sip: [\"nope\"]\n", "s.yaml:1:7: sip: 'nope': expected ADDR:PORT"),
         ("log-level: loud\n", "s.yaml:1:12: log-level: expected one of trace, debug, info, notice, warning, error, critical"),
         ("- a\n- b\n", "s.yaml:1:1: the config file must be a mapping of settings"),
+        ("media-phases: 40\n", "s.yaml:1:15: media-phases: expected a number from 1 to 20"),
     ])
     func errors(text: String, message: String) {
         #expect(throws: ServeConfiguration.Problem(description: message)) { try ServeConfiguration(yaml: text, file: "s.yaml") }

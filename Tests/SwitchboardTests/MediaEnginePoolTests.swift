@@ -15,7 +15,8 @@ struct MediaEnginePoolTests {
     @Test("calls are dealt to the engines in turn, channel numbers unique across them")
     func pick() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        let pool = try await MediaEnginePool.start(on: group, loops: 2, bindHost: "127.0.0.1", ports: 43000...43999)
+        let pool = try await MediaEnginePool.start(on: group, loops: 2, bindHost: "127.0.0.1", ports: 43000...43999, phases: 20)
+        #expect(pool.engines.map(\.phases) == [20, 20])
         let picked = (0..<4).map { _ in pool.pick() }
         #expect(picked[0] !== picked[1])
         #expect(picked[0] === picked[2] && picked[1] === picked[3])

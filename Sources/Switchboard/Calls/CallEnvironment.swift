@@ -74,6 +74,10 @@ public struct CallPolicy: Sendable, Equatable {
     /// Send each media tick's packets with one io_uring submission per loop (falls back to
     /// `sendto` where the kernel refuses io_uring).
     public var mediaIOUring = false
+    /// Sub-ticks per 20 ms frame on each media loop (1–20): every call belongs to one, so a
+    /// loop's packets leave spread over the frame in small flushes instead of all at one
+    /// tick (with thousands of calls the last packet of a single tick is milliseconds late).
+    public var mediaPhases = 20
 
     public init() {}
 }

@@ -54,7 +54,7 @@ public final class CallLayer: Sendable {
         let media: MediaEnginePool
         do {
             media = try await MediaEnginePool.start(on: group, loops: loops, ports: rtpPorts,
-                                                    writePath: policy.mediaIOUring ? .ioUring : .batched)
+                                                    writePath: policy.mediaIOUring ? .ioUring : .batched, phases: policy.mediaPhases)
         } catch {
             try? await group.shutdownGracefully()
             throw error

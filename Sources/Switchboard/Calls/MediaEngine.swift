@@ -34,12 +34,13 @@ final class MediaEngine: @unchecked Sendable {
     }
 
     /// Creates the engine on `eventLoop` and starts its clock. `writePath`: how its packets
-    /// reach the kernel (io_uring falls back to `sendto` where the kernel refuses it).
+    /// reach the kernel (io_uring falls back to `sendto` where the kernel refuses it);
+    /// `phases`: sub-ticks per 20 ms (see ``MediaClock``).
     static func start(on eventLoop: any EventLoop, bindHost: String = "0.0.0.0",
                       ports: ClosedRange<Int> = 10000...20000, writePath: MediaLoopDriver.WritePath = .batched,
-                      channelIDs: NIOLockedValueBox<Int> = NIOLockedValueBox(0)) async throws -> MediaEngine {
+                      phases: Int = 1, channelIDs: NIOLockedValueBox<Int> = NIOLockedValueBox(0)) async throws -> MediaEngine {
         try await eventLoop.submit {
-            let driver = MediaLoopDriver(eventLoop: eventLoop, writePath: writePath)
+            let driver = MediaLoopDriver(eventLoop: eventLoop, writePath: writePath, phases: phases)
             driver.portAllocator = RTPPortAllocator(range: ports)
             let engine = MediaEngine(driver: driver, bindHost: bindHost, channelIDs: channelIDs)
             driver.onEvents = { [unowned engine] events in engine.dispatch(events) }
@@ -63,6 +64,9 @@ final class MediaEngine: @unchecked Sendable {
 
     /// How packets reach the kernel on this loop (after any io_uring fallback).
     var writePath: MediaLoopDriver.WritePath { driver.writePath }
+
+    /// Sub-ticks per 20 ms of this loop's clock.
+    var phases: Int { driver.clock.phases }
 
     /// A fresh channel number (from any thread).
     func reserveChannelID() -> Int {
