@@ -56,6 +56,17 @@ public final class MediaClock {
     /// Channels on this clock.
     public var channelCount: Int { entries.count }
 
+    /// When the next tick with channels to serve is due: the driver sleeps through the
+    /// ticks of empty phases (running them costs nothing when it wakes), so an idle loop
+    /// wakes once per frame, not once per phase. With no channels at all: the last tick of
+    /// the coming frame.
+    public var nextDueTick: NIODeadline {
+        for step in 0..<phases where !buckets[Int((ticks + Int64(step)) % Int64(phases))].isEmpty {
+            return nextTick + .nanoseconds(tickInterval.nanoseconds * Int64(step))
+        }
+        return nextTick + .nanoseconds(tickInterval.nanoseconds * Int64(phases - 1))
+    }
+
     /// The channel with `id`.
     public func channel(_ id: Int) -> MediaChannel? {
         entries[id]?.channel

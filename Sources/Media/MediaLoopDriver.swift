@@ -209,6 +209,11 @@ public final class MediaLoopDriver {
     /// datagrams to it.
     public func add(_ channel: MediaChannel) {
         clock.add(channel)
+        if running, !ticking, let scheduledDeadline, clock.nextDueTick < scheduledDeadline {
+            // Asleep past the new channel's first tick (its phase was empty): wake for it.
+            scheduled?.cancel()
+            scheduleNext()
+        }
         channel.ownBatch = ownBatches[channel.id].map(Unmanaged.passUnretained)
         if let address = channel.remoteAddress { byAddress[address] = channel.id }
     }
@@ -292,13 +297,16 @@ public final class MediaLoopDriver {
 
     /// Starts ticking.
     public func start() {
+        running = true
         scheduleNext()
     }
 
     /// Stops ticking and closes every socket.
     public func stop() {
+        running = false
         scheduled?.cancel()
         scheduled = nil
+        scheduledDeadline = nil
         for batch in dirtyBatches { batch._withUnsafeGuaranteedRef { $0.flush(through: ring) } }
         ring?.submit()
         dirtyBatches.removeAll()
@@ -311,15 +319,28 @@ public final class MediaLoopDriver {
         sharedPort = nil
     }
 
+    /// The deadline the next tick task is scheduled for (nil before start and after stop).
+    private var scheduledDeadline: NIODeadline?
+    /// Whether a tick task is running (it schedules the next one when it ends).
+    private var ticking = false
+    /// Between ``start()`` and ``stop()`` (a tick whose events stop the driver schedules no more).
+    private var running = false
+
+    /// Schedules the tick task for the next tick with channels (see ``MediaClock/nextDueTick``).
     private func scheduleNext() {
+        guard running else { return }
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        scheduled = eventLoop.scheduleTask(deadline: clock.nextTick) {
+        let deadline = clock.nextDueTick
+        scheduledDeadline = deadline
+        scheduled = eventLoop.scheduleTask(deadline: deadline) {
             bound.value.tick()
         }
     }
 
     private func tick() {
-        onWake?(clock.nextTick, .now())
+        ticking = true
+        defer { ticking = false }
+        onWake?(scheduledDeadline ?? clock.nextTick, .now())
         let result = clock.advance(to: .now(), send: { channel, header, payload in
             self.write(channel: channel, header: header, payload: payload)
         }, sendRTCP: { channel in

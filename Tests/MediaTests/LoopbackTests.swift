@@ -91,6 +91,48 @@ struct LoopbackTests {
         #expect(rebound.count == 3 && rebound[1] == rebound[0] + 1 && rebound[2] == 0)
     }
 
+    @Test("an idle loop of 20 phases wakes once per frame; a channel added wakes it at its own phase, not at the frame's end")
+    func idleWakesOncePerFrame() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let wakes = NIOLockedValueBox<[NIODeadline]>([])
+        /// When the channel was added: the tick it is due at, and the one the driver slept till.
+        let added = loop.makePromise(of: (due: NIODeadline, frameEnd: NIODeadline).self)
+        let fourthWake = loop.makePromise(of: NIODeadline.self)
+        let driver = try await loop.submit { () -> NIOLoopBound<MediaLoopDriver> in
+            let driver = MediaLoopDriver(eventLoop: loop, phases: 20)
+            let bound = NIOLoopBound(driver, eventLoop: loop)
+            driver.onWake = { deadline, _ in
+                let count = wakes.withLockedValue { $0.append(deadline); return $0.count }
+                if count == 3 {
+                    // 5 ms into the sleep that follows this frame's tick, on the same loop.
+                    loop.scheduleTask(deadline: deadline + .milliseconds(5)) {
+                        let driver = bound.value
+                        let frameEnd = driver.clock.nextDueTick
+                        driver.add(MediaChannel(id: 1, codec: .pcmu, remoteAddress: try? SocketAddress(ipAddress: "127.0.0.1", port: 9),
+                                                sender: RTPSender(ssrc: 1, initialSequenceNumber: 0, initialTimestamp: 0)))
+                        added.succeed((driver.clock.nextDueTick, frameEnd))
+                    }
+                }
+                if count == 4 { fourthWake.succeed(deadline) }
+            }
+            driver.start()
+            return bound
+        }.get()
+        let (due, frameEnd) = try await added.futureResult.get()
+        let woke = try await fourthWake.futureResult.get()
+        try await loop.submit { driver.value.stop() }.get()
+        try await group.shutdownGracefully()
+        let deadlines = wakes.withLockedValue { $0 }
+        // Idle: never more than one wake per 20 ms (exactly 20 ms apart on an unloaded machine;
+        // a late wake runs the missed ticks and sleeps 19 ticks past the last of them).
+        #expect(deadlines[1] - deadlines[0] >= .milliseconds(20) && deadlines[2] - deadlines[1] >= .milliseconds(20))
+        // The channel's first tick comes before the end of the frame the driver slept till
+        // (at worst on it, when its phase is that frame's last), and the driver woke for it.
+        #expect(due <= frameEnd && frameEnd - due < .milliseconds(20))
+        #expect(woke == due)
+    }
+
     /// Plays a 200 ms prompt from a driver `makeDriver` creates to a NIO receiver and checks
     /// pacing, order, headers and the decoded audio.
     static func playPrompt(sharedPort: Bool, makeDriver: @escaping @Sendable (any EventLoop) -> MediaLoopDriver) async throws {

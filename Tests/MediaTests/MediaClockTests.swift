@@ -121,6 +121,24 @@ struct MediaClockTests {
         #expect(perMillisecond.values.max() == 2)
     }
 
+    @Test("the next due tick skips empty phases: an idle clock is due once per frame, a lone channel's at its phase")
+    func nextDueTick() {
+        let clock = MediaClock(start: Self.start, phases: 20)
+        #expect(clock.nextDueTick == Self.at(ms: 19))  // nothing to serve: the frame's last tick
+        clock.advance(to: Self.at(ms: 19), send: { _, _, _ in })
+        #expect(clock.nextTick == Self.at(ms: 20) && clock.nextDueTick == Self.at(ms: 39))
+        clock.add(channel(id: 1))  // the least loaded phase: 0, i.e. ms 20, 40, …
+        #expect(clock.nextDueTick == Self.at(ms: 20))
+        var sent: [Int64] = []
+        clock.advance(to: Self.at(ms: 20), send: { _, _, _ in sent.append(20) })
+        #expect(sent == [20])
+        #expect(clock.nextDueTick == Self.at(ms: 40))  // phases 1–19 are empty
+        clock.add(channel(id: 2))  // phase 1 (ms 21, 41, …)
+        #expect(clock.nextDueTick == Self.at(ms: 21))
+        let single = MediaClock(start: Self.start)
+        #expect(single.nextDueTick == Self.start)  // one phase: every tick, as before
+    }
+
     @Test("looping ringback for a time, then finished; G.722 advances 160 timestamp units per 20 ms")
     func loopingAndG722() {
         let clock = MediaClock(start: Self.start)
