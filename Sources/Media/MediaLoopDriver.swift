@@ -413,9 +413,12 @@ public final class MediaLoopDriver {
         datagramsReceived += 1
         var id = byAddress[envelope.remoteAddress]
         if id == nil {
-            // A source not seen yet: route by SSRC (RFC 3550 §8) if a channel knows it.
+            // A source not seen yet: route by SSRC (RFC 3550 §8) if a channel knows it. RTP
+            // names its source at octet 8 (§5.1); an RTCP compound its sender at octet 4 (§6.4):
+            // the far end's reports come from its RTCP port, an address no channel latched.
             let ssrc: UInt32? = envelope.data.withUnsafeReadableBytes { raw in
-                raw.count >= 12 ? raw.readBigEndianUInt32(at: 8) : nil
+                let offset = RTPPacket.looksLikeRTCP(raw) ? 4 : 8
+                return raw.count >= offset + 4 ? raw.readBigEndianUInt32(at: offset) : nil
             }
             id = ssrc.flatMap { bySSRC[$0] }
         }

@@ -222,7 +222,7 @@ final class EventSink: Sendable {
 
 @Suite("Shared media port: receiving")
 struct SharedPortTests {
-    @Test("datagrams to one port reach the right channel by source address; strangers are counted, not delivered")
+    @Test("datagrams to one port reach the right channel by source address, RTCP from the far end's other port by sender SSRC; strangers are counted, not delivered")
     func demultiplex() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
@@ -267,6 +267,22 @@ struct SharedPortTests {
             return nil
         }
         #expect(Set(byChannel) == ["0:1", "1:2"])
+
+        // The first far end's RTCP comes from another port of its (its RTCP port): routed
+        // by the sender SSRC the RTP taught the channel.
+        let byePromise = loop.makePromise(of: MediaEvent.self)
+        try await loop.submit {
+            boundDriver.value.onEvents = { events in
+                for event in events { if case .remoteBye = event { byePromise.succeed(event) } }
+            }
+        }.get()
+        let rtcpPort = try await DatagramBootstrap(group: loop).bind(host: "127.0.0.1", port: 0).get()
+        let bye = RTCPPacket.serializeCompound([.receiverReport(ssrc: 10, reports: []), .bye(ssrcs: [10], reason: "done")])
+        try await rtcpPort.writeAndFlush(AddressedEnvelope(remoteAddress: port, data: ByteBuffer(bytes: bye)))
+        let giveUp = loop.scheduleTask(in: .seconds(10)) { byePromise.fail(ChannelError.ioOnClosedChannel) }  // lost: fail, not hang
+        #expect(try await byePromise.futureResult.get() == .remoteBye(channel: 0, reason: "done"))
+        giveUp.cancel()
+        try await rtcpPort.close()
         try await loop.submit { boundDriver.value.stop() }.get()
         for peer in peers { try await peer.close() }
         try await group.shutdownGracefully()
