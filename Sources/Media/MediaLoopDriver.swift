@@ -66,17 +66,20 @@ public final class MediaLoopDriver {
     /// Datagrams the kernel took, on the batched and io_uring paths.
     public var datagramsSent: Int {
         let batches = ownBatches.values.reduce(0) { $0 + $1.sent } + rtcpBatches.values.reduce(0) { $0 + $1.sent }
-        return retiredSent + (ring?.sent ?? 0) + (sharedBatch?.sent ?? 0) + batches
+        return retiredSent + (ring?.sent ?? 0) + (sharedBatch?.sent ?? 0) + (sharedRTCPBatch?.sent ?? 0) + batches
     }
 
     /// Datagrams dropped because the socket buffer was full (batched and io_uring paths).
     public var datagramsDropped: Int {
         let batches = ownBatches.values.reduce(0) { $0 + $1.dropped } + rtcpBatches.values.reduce(0) { $0 + $1.dropped }
-        return retiredDropped + (ring?.failed ?? 0) + (sharedBatch?.dropped ?? 0) + batches
+        return retiredDropped + (ring?.failed ?? 0) + (sharedBatch?.dropped ?? 0) + (sharedRTCPBatch?.dropped ?? 0) + batches
     }
 
     private var ownSockets: [Int: any Channel] = [:]
     private var sharedPort: (any Channel)?
+    /// The shared port's RTCP companion (RTP port + 1, RFC 3550 §11), when opened in range.
+    private var sharedRTCPPort: (any Channel)?
+    private var sharedRTCPBatch: DatagramBatch?
     private var byAddress: [SocketAddress: Int] = [:]
     private var bySSRC: [UInt32: Int] = [:]
     private var dirty: [ObjectIdentifier: any Channel] = [:]
@@ -137,6 +140,33 @@ public final class MediaLoopDriver {
             bound.value.sharedBatch = batch
             return channel.localAddress
         }
+    }
+
+    /// Opens the shared media port on the next free even port of ``portAllocator`` and its
+    /// RTCP companion on the odd port above it (RFC 3550 §11): every channel of the loop
+    /// sends RTP from the first and RTCP from the second, and datagrams arriving on either
+    /// are demultiplexed like the shared port's. Tries further ports when one is taken (up
+    /// to `attempts`). Returns the RTP port.
+    public func openSharedPortInRange(host: String = "0.0.0.0", attempts: Int = 16) -> EventLoopFuture<Int> {
+        guard attempts > 0, let port = portAllocator.allocate() else {
+            return eventLoop.makeFailedFuture(MediaPortsExhausted())
+        }
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let handler: @Sendable (AddressedEnvelope<ByteBuffer>) -> Void = { bound.value.receiveShared($0) }
+        return Self.bind(host: host, port: port + 1, on: eventLoop, batched: batched, shared: true, handler: handler)
+            .flatMap { rtcp, rtcpBatch in
+                bound.value.openSharedPort(host: host, port: port).map { _ in
+                    bound.value.sharedRTCPPort = rtcp
+                    bound.value.sharedRTCPBatch = rtcpBatch
+                    return port
+                }.flatMapError { error in
+                    rtcp.close(promise: nil)
+                    return bound.value.eventLoop.makeFailedFuture(error)
+                }
+            }
+            .flatMapError { _ in
+                bound.value.openSharedPortInRange(host: host, attempts: attempts - 1)
+            }
     }
 
     /// Opens a socket for one channel (one RTP port per call).
@@ -205,8 +235,8 @@ public final class MediaLoopDriver {
 
     // MARK: Channels
 
-    /// Adds a channel to the clock. Its remote address (and SSRC once known) route shared-port
-    /// datagrams to it.
+    /// Adds a channel to the clock. Its remote RTP and RTCP addresses (and SSRC once known)
+    /// route shared-port datagrams to it.
     public func add(_ channel: MediaChannel) {
         clock.add(channel)
         if running, !ticking, let scheduledDeadline, clock.nextDueTick < scheduledDeadline {
@@ -216,6 +246,8 @@ public final class MediaLoopDriver {
         }
         channel.ownBatch = ownBatches[channel.id].map(Unmanaged.passUnretained)
         if let address = channel.remoteAddress { byAddress[address] = channel.id }
+        // Its reports come from its RTCP port (RFC 3550 §11, or `a=rtcp`): known before any RTP.
+        if let address = channel.rtcpAddress, byAddress[address] == nil { byAddress[address] = channel.id }
     }
 
     /// Removes a channel and closes its own socket, if any. A relay it was part of ends:
@@ -223,8 +255,9 @@ public final class MediaLoopDriver {
     public func remove(id: Int) {
         detachRelay(channelID: id)
         if let channel = clock.channel(id) {
-            if let address = channel.remoteAddress { byAddress[address] = nil }
-            if let address = channel.receiver.latchedAddress { byAddress[address] = nil }
+            for address in [channel.remoteAddress, channel.rtcpAddress, channel.receiver.latchedAddress] {
+                if let address, byAddress[address] == id { byAddress[address] = nil }
+            }
             if let ssrc = channel.receiver.remoteSSRC { bySSRC[ssrc] = nil }
         }
         let ownBatch = ownBatches[id]
@@ -317,6 +350,8 @@ public final class MediaLoopDriver {
         rtcpSockets = [:]
         sharedPort?.close(promise: nil)
         sharedPort = nil
+        sharedRTCPPort?.close(promise: nil)
+        sharedRTCPPort = nil
     }
 
     /// The deadline the next tick task is scheduled for (nil before start and after stop).
@@ -379,12 +414,12 @@ public final class MediaLoopDriver {
         let bytes = channel.rtcpCompound(unixNanoseconds: unixNanoseconds)
         let useRTCPSocket = !channel.rtcpMultiplexed
         if batched {
-            guard let batch = (useRTCPSocket ? rtcpBatches[channel.id] : nil) ?? sharedBatch ?? ownBatches[channel.id] else { return }
+            guard let batch = (useRTCPSocket ? rtcpBatches[channel.id] ?? sharedRTCPBatch : nil) ?? sharedBatch ?? ownBatches[channel.id] else { return }
             batch.enqueue(bytes: bytes, to: remote)
             if batch.pending == 1 { dirtyBatches.append(Unmanaged.passUnretained(batch)) }
             return
         }
-        guard let socket = (useRTCPSocket ? rtcpSockets[channel.id] : nil) ?? ownSockets[channel.id] ?? sharedPort else { return }
+        guard let socket = (useRTCPSocket ? rtcpSockets[channel.id] ?? sharedRTCPPort : nil) ?? ownSockets[channel.id] ?? sharedPort else { return }
         var buffer = allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         socket.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)

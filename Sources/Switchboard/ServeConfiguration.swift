@@ -51,7 +51,7 @@ public struct ServeConfiguration: Equatable, Sendable {
         public let description: String
     }
 
-    static let knownKeys = ["sip", "http", "flows", "prompts", "data", "log-level", "tls-certificate", "tls-key", "force-rport", "rtp-ports", "max-calls", "trunk", "protect", "unsolicited-mwi", "media-loops", "media-io-uring", "media-phases"]
+    static let knownKeys = ["sip", "http", "flows", "prompts", "data", "log-level", "tls-certificate", "tls-key", "force-rport", "rtp-ports", "max-calls", "trunk", "protect", "unsolicited-mwi", "media-loops", "media-io-uring", "media-phases", "media-shared-port"]
 
     /// Reads a config file's text; `file` names it in messages (`file:line:col: message`).
     public init(yaml text: String, file: String) throws(Problem) {
@@ -112,6 +112,9 @@ public struct ServeConfiguration: Equatable, Sendable {
                     throw Problem(description: "\(Self.position(file, value)): media-phases: expected a number from 1 to 20")
                 }
                 callPolicy.mediaPhases = phases
+            case "media-shared-port":
+                guard let flag = value.bool else { throw Problem(description: "\(Self.position(file, value)): media-shared-port: expected true or false") }
+                callPolicy.mediaSharedPort = flag
             case "media-io-uring":
                 guard let flag = value.bool else { throw Problem(description: "\(Self.position(file, value)): media-io-uring: expected true or false") }
                 callPolicy.mediaIOUring = flag

@@ -58,6 +58,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Sub-ticks per 20 ms media frame, 1-20: each call sends in one, so a loop's packets leave spread over the frame (default 20).")
     var mediaPhases: Int?
 
+    @Flag(name: .long, help: "One RTP/RTCP port pair per media loop for all its calls, demultiplexed by source address and SSRC (for trunks and PBXs; not for phones behind NAT).")
+    var mediaSharedPort = false
+
     @Flag(name: .long, help: "Send unsolicited message-summary NOTIFYs (RFC 3842) to the registered phones of a mailbox's owner on every change.")
     var unsolicitedMwi = false
 
@@ -127,6 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
             settings.callPolicy.mediaLoops = mediaLoops
         }
         if mediaIoUring { settings.callPolicy.mediaIOUring = true }
+        if mediaSharedPort { settings.callPolicy.mediaSharedPort = true }
         if let mediaPhases {
             guard (1...20).contains(mediaPhases) else { throw ValidationError("--media-phases: expected a number from 1 to 20") }
             settings.callPolicy.mediaPhases = mediaPhases

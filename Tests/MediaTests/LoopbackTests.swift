@@ -342,8 +342,9 @@ struct RelayLoopbackTests {
 
 @Suite("RTCP on its own port (RFC 3550 §11)")
 struct RTCPPortTests {
-    @Test("reports leave from RTP port + 1 to the far end's RTCP port; a BYE there reaches the flow")
-    func rtcpPort() async throws {
+    @Test("reports leave from RTP port + 1 to the far end's RTCP port; a BYE there reaches the flow (a port pair per call, or the loop's shared pair)",
+          arguments: [false, true])
+    func rtcpPort(shared: Bool) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         // The far end: RTP on an even port, RTCP on the next one.
@@ -381,7 +382,9 @@ struct RTCPPortTests {
             let channel = MediaChannel(id: 1, codec: .pcmu, remoteAddress: farAddress,
                                        sender: RTPSender(ssrc: 0x5151, initialSequenceNumber: 0, initialTimestamp: 0))
             let boundChannel = NIOLoopBound(channel, eventLoop: loop)
-            return driver.openSocketInRange(for: 1, host: "127.0.0.1").map { address in
+            let opened = shared ? driver.openSharedPortInRange(host: "127.0.0.1").map { port in try? SocketAddress(ipAddress: "127.0.0.1", port: port) }
+                : driver.openSocketInRange(for: 1, host: "127.0.0.1")
+            return opened.map { address in
                 bound.value.add(boundChannel.value)
                 bound.value.onEvents = { events in
                     for event in events { if case .remoteBye = event { byePromise.succeed(event) } }

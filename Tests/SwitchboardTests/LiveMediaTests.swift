@@ -7,15 +7,23 @@ import Testing
 /// RFC 4733 telephone-events moves the flow on.
 @Suite("Live call media", .serialized)
 struct LiveMediaTests {
-    @Test("The menu prompt arrives as PCMU RTP; key 1 as RFC 4733 events leads to Switchboard's BYE")
-    func promptAndRFC4733Key() async throws {
-        try await withCallServer { _, port in
-            try await offloaded { try Self.callAndPressOne(port: port) }
+    @Test("The menu prompt arrives as PCMU RTP; key 1 as RFC 4733 events leads to Switchboard's BYE (a port pair per call, or the loop's shared pair)",
+          arguments: [false, true])
+    func promptAndRFC4733Key(sharedPort: Bool) async throws {
+        var policy = CallPolicy()
+        policy.mediaSharedPort = sharedPort
+        policy.mediaLoops = 1
+        try await withCallServer(policy: policy) { server, port in
+            let mediaPort = try await offloaded { try Self.callAndPressOne(port: port) }
+            let shared = server.layer.environment.media.engines[0].eventLoop.submit { server.layer.environment.media.engines[0].sharedPort }
+            #expect(try await shared.get() == (sharedPort ? mediaPort : nil))
         }
     }
 
-    /// The caller's side, blocking on its sockets (run it off the cooperative pool).
-    static func callAndPressOne(port: Int) throws {
+    /// The caller's side, blocking on its sockets (run it off the cooperative pool). Returns
+    /// the RTP port Switchboard's answer gave.
+    @discardableResult
+    static func callAndPressOne(port: Int) throws -> Int? {
         do {
             let sip = try SocketClient(connectTo: port)
             let rtp = try SocketClient()
@@ -66,6 +74,7 @@ struct LiveMediaTests {
             var response = SIPMessage.response(to: request, status: 200, reason: "OK")
             response.headers.set(.contentLength, "0")
             try sip.send(response.serialized())
+            return mediaPort
         }
     }
 

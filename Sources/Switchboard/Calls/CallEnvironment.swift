@@ -78,6 +78,11 @@ public struct CallPolicy: Sendable, Equatable {
     /// loop's packets leave spread over the frame in small flushes instead of all at one
     /// tick (with thousands of calls the last packet of a single tick is milliseconds late).
     public var mediaPhases = 20
+    /// One media port pair per loop for all its calls (RTP demultiplexed by source address,
+    /// then SSRC) instead of a pair per call: a tick's packets leave in one `sendmmsg`.
+    /// Only for far ends that send from the address their SDP gives (trunks, PBXs, SBCs):
+    /// a phone behind NAT sends from an address no call announced and is not heard.
+    public var mediaSharedPort = false
 
     public init() {}
 }

@@ -54,7 +54,8 @@ public final class CallLayer: Sendable {
         let media: MediaEnginePool
         do {
             media = try await MediaEnginePool.start(on: group, loops: loops, ports: rtpPorts,
-                                                    writePath: policy.mediaIOUring ? .ioUring : .batched, phases: policy.mediaPhases)
+                                                    writePath: policy.mediaIOUring ? .ioUring : .batched, phases: policy.mediaPhases,
+                                                    sharedPort: policy.mediaSharedPort)
         } catch {
             try? await group.shutdownGracefully()
             throw error

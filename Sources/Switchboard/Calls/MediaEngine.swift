@@ -25,6 +25,9 @@ final class MediaEngine: @unchecked Sendable {
     private let nextChannelID: NIOLockedValueBox<Int>
     /// The address media sockets bind to.
     let bindHost: String
+    /// The loop's shared media port, when every call of the loop uses it (RTCP on the port
+    /// above); nil: a port pair per call.
+    private(set) var sharedPort: Int?
 
     private init(driver: MediaLoopDriver, bindHost: String, channelIDs: NIOLockedValueBox<Int>) {
         self.eventLoop = driver.eventLoop
@@ -35,11 +38,13 @@ final class MediaEngine: @unchecked Sendable {
 
     /// Creates the engine on `eventLoop` and starts its clock. `writePath`: how its packets
     /// reach the kernel (io_uring falls back to `sendto` where the kernel refuses it);
-    /// `phases`: sub-ticks per 20 ms (see ``MediaClock``).
+    /// `phases`: sub-ticks per 20 ms (see ``MediaClock``); `sharedPort`: every call of the
+    /// loop sends and receives on one port pair from `ports` instead of a pair each.
     static func start(on eventLoop: any EventLoop, bindHost: String = "0.0.0.0",
                       ports: ClosedRange<Int> = 10000...20000, writePath: MediaLoopDriver.WritePath = .batched,
-                      phases: Int = 1, channelIDs: NIOLockedValueBox<Int> = NIOLockedValueBox(0)) async throws -> MediaEngine {
-        try await eventLoop.submit {
+                      phases: Int = 1, sharedPort: Bool = false,
+                      channelIDs: NIOLockedValueBox<Int> = NIOLockedValueBox(0)) async throws -> MediaEngine {
+        let engine = try await eventLoop.submit {
             let driver = MediaLoopDriver(eventLoop: eventLoop, writePath: writePath, phases: phases)
             driver.portAllocator = RTPPortAllocator(range: ports)
             let engine = MediaEngine(driver: driver, bindHost: bindHost, channelIDs: channelIDs)
@@ -50,6 +55,11 @@ final class MediaEngine: @unchecked Sendable {
             driver.start()
             return engine
         }.get()
+        if sharedPort {
+            let port = try await eventLoop.flatSubmit { engine.driver.openSharedPortInRange(host: bindHost) }.get()
+            try await eventLoop.submit { engine.sharedPort = port }.get()
+        }
+        return engine
     }
 
     /// Stops the clock and closes every socket. Returns the clock's pacing since the start
@@ -77,10 +87,11 @@ final class MediaEngine: @unchecked Sendable {
     }
 
     /// Opens a channel's RTP/RTCP sockets (RFC 3550 §11: an even port from the range and the
-    /// next odd one). Returns the RTP port.
+    /// next odd one), or on a shared port opens nothing. Returns the RTP port.
     func openSockets(channelID: Int) -> EventLoopFuture<Int> {
         eventLoop.flatSubmit {
-            self.driver.openSocketInRange(for: channelID, host: self.bindHost).flatMapThrowing { address in
+            if let port = self.sharedPort { return self.eventLoop.makeSucceededFuture(port) }
+            return self.driver.openSocketInRange(for: channelID, host: self.bindHost).flatMapThrowing { address in
                 guard let port = address?.port else { throw MediaPortsExhausted() }
                 return port
             }

@@ -17,13 +17,13 @@ final class MediaEnginePool: Sendable {
     /// Starts one engine on each of `group`'s first `loops` loops.
     static func start(on group: any EventLoopGroup, loops: Int, bindHost: String = "0.0.0.0",
                       ports: ClosedRange<Int> = 10000...20000, writePath: MediaLoopDriver.WritePath = .batched,
-                      phases: Int = 1) async throws -> MediaEnginePool {
+                      phases: Int = 1, sharedPort: Bool = false) async throws -> MediaEnginePool {
         let channelIDs = NIOLockedValueBox(0)
         var engines: [MediaEngine] = []
         let slices = slices(of: ports, into: max(1, loops))
         for (slice, loop) in zip(slices, group.makeIterator()) {
             engines.append(try await MediaEngine.start(on: loop, bindHost: bindHost, ports: slice, writePath: writePath,
-                                                       phases: phases, channelIDs: channelIDs))
+                                                       phases: phases, sharedPort: sharedPort, channelIDs: channelIDs))
         }
         return MediaEnginePool(engines: engines)
     }
