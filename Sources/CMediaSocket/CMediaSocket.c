@@ -117,17 +117,23 @@ void cmedia_ring_destroy(struct cmedia_ring *r) {
     free(r);
 }
 
+#ifdef CMEDIA_HAVE_URING
+/* The next free submission entry; when the ring is full, what is queued is handed over
+   first (the sends complete inline) to make room. NULL if there is still none. */
+static struct io_uring_sqe *cmedia_ring_next_sqe(struct cmedia_ring *r) {
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&r->ring);
+    if (sqe) return sqe;
+    io_uring_submit(&r->ring);
+    cmedia_ring_reap(r);
+    return io_uring_get_sqe(&r->ring);
+}
+#endif
+
 unsigned int cmedia_ring_queue(struct cmedia_ring *r, int fd, struct cmedia_mmsghdr *messages, unsigned int count) {
 #ifdef CMEDIA_HAVE_URING
     for (unsigned int i = 0; i < count; i++) {
-        struct io_uring_sqe *sqe = io_uring_get_sqe(&r->ring);
-        if (!sqe) {
-            /* Full: hand the queued sends over now (they complete inline) and go on. */
-            io_uring_submit(&r->ring);
-            cmedia_ring_reap(r);
-            sqe = io_uring_get_sqe(&r->ring);
-            if (!sqe) return i;
-        }
+        struct io_uring_sqe *sqe = cmedia_ring_next_sqe(r);
+        if (!sqe) return i;
         /* MSG_DONTWAIT: a full socket buffer completes with -EAGAIN at once instead of
            being retried later (late RTP is useless, and the buffers are reused next tick). */
         io_uring_prep_sendmsg(sqe, fd, &messages[i].msg_hdr, MSG_DONTWAIT);
@@ -167,13 +173,8 @@ unsigned int cmedia_ring_queue_datagrams(struct cmedia_ring *r, int fd, int slot
 #ifdef CMEDIA_HAVE_URING
     if (!r->send_with_address) return cmedia_ring_queue(r, fd, messages, count);
     for (unsigned int i = 0; i < count; i++) {
-        struct io_uring_sqe *sqe = io_uring_get_sqe(&r->ring);
-        if (!sqe) {
-            io_uring_submit(&r->ring);
-            cmedia_ring_reap(r);
-            sqe = io_uring_get_sqe(&r->ring);
-            if (!sqe) return i;
-        }
+        struct io_uring_sqe *sqe = cmedia_ring_next_sqe(r);
+        if (!sqe) return i;
         /* One datagram, one buffer: IORING_OP_SEND with the destination saves copying a
            msghdr and importing an iovec per packet. */
         struct msghdr *message = &messages[i].msg_hdr;

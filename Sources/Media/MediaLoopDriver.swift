@@ -278,19 +278,23 @@ public final class MediaLoopDriver {
     }
 
     /// Records a channel's own send buffer, here and on the channel (read per packet), and
-    /// registers its socket with the send ring (a previous one is released: the ring keeps
-    /// a registered socket open). `registering: false` only releases (when stopping).
-    private func setOwnBatch(_ batch: DatagramBatch?, for channelID: Int, registering: Bool = true) {
+    /// registers its socket with the send ring (a previous one is released).
+    private func setOwnBatch(_ batch: DatagramBatch?, for channelID: Int) {
         if let old = ownBatches[channelID], old !== batch {
             dirtyBatches.removeAll { $0.takeUnretainedValue() === old }  // unretained there
+            releaseRingSlot(of: old)
         }
-        if let ring, let old = ownBatches[channelID], old.ringSlot >= 0 {
-            ring.unregister(slot: old.ringSlot)
-            old.ringSlot = -1
-        }
-        if registering, let ring, let batch { batch.ringSlot = ring.register(descriptor: batch.descriptor) }
+        if let ring, let batch, batch.ringSlot < 0 { batch.ringSlot = ring.register(descriptor: batch.descriptor) }
         ownBatches[channelID] = batch
         clock.channel(channelID)?.ownBatch = batch.map(Unmanaged.passUnretained)
+    }
+
+    /// Takes a socket out of the send ring's file table: the table holds it open, so its
+    /// port would stay bound after the channel closed it.
+    private func releaseRingSlot(of batch: DatagramBatch) {
+        guard let ring, batch.ringSlot >= 0 else { return }
+        ring.unregister(slot: batch.ringSlot)
+        batch.ringSlot = -1
     }
 
     // MARK: Relaying
@@ -343,7 +347,7 @@ public final class MediaLoopDriver {
         for batch in dirtyBatches { batch._withUnsafeGuaranteedRef { $0.flush(through: ring) } }
         ring?.submit()
         dirtyBatches.removeAll()
-        for id in Array(ownBatches.keys) { setOwnBatch(ownBatches[id], for: id, registering: false) }
+        for batch in ownBatches.values { releaseRingSlot(of: batch) }
         for socket in ownSockets.values { socket.close(promise: nil) }
         ownSockets = [:]
         for socket in rtcpSockets.values { socket.close(promise: nil) }
