@@ -364,19 +364,27 @@ public final class MediaLoopDriver {
     private var ticking = false
     /// Between ``start()`` and ``stop()`` (a tick whose events stop the driver schedules no more).
     private var running = false
+    /// Which scheduled tick task is the live one. A task replaced by a reschedule may
+    /// already be on its way to run (NIO takes all due tasks off its queue before running
+    /// them, so cancelling it then does nothing): it finds another number and does nothing,
+    /// instead of ticking and scheduling a second chain of ticks.
+    private var tickGeneration = 0
 
     /// Schedules the tick task for the next tick with channels (see ``MediaClock/nextDueTick``).
     private func scheduleNext() {
         guard running else { return }
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let deadline = clock.nextDueTick
+        tickGeneration &+= 1
+        let generation = tickGeneration
         scheduledDeadline = deadline
         scheduled = eventLoop.scheduleTask(deadline: deadline) {
-            bound.value.tick()
+            bound.value.tick(generation: generation)
         }
     }
 
-    private func tick() {
+    private func tick(generation: Int) {
+        guard running, generation == tickGeneration else { return }  // stopped, or replaced
         ticking = true
         defer { ticking = false }
         onWake?(scheduledDeadline ?? clock.nextTick, .now())

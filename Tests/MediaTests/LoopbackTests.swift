@@ -133,6 +133,34 @@ struct LoopbackTests {
         #expect(woke == due)
     }
 
+    @Test("a channel added by a task due with the tick (the tick already taken off NIO's queue) leaves one chain of ticks, not two")
+    func addRacingTheTick() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let wakes = NIOLockedValueBox<[NIODeadline]>([])
+        let enough = loop.makePromise(of: Void.self)
+        let driver = try await loop.submit { () -> NIOLoopBound<MediaLoopDriver> in
+            let driver = MediaLoopDriver(eventLoop: loop, phases: 20)
+            let bound = NIOLoopBound(driver, eventLoop: loop)
+            // Scheduled before the driver's first tick, for the same deadline: NIO takes both
+            // off its queue together and runs this one first.
+            loop.scheduleTask(deadline: driver.clock.nextDueTick) {
+                bound.value.add(MediaChannel(id: 1, codec: .pcmu, remoteAddress: try? SocketAddress(ipAddress: "127.0.0.1", port: 9),
+                                             sender: RTPSender(ssrc: 1, initialSequenceNumber: 0, initialTimestamp: 0)))
+            }
+            driver.onWake = { deadline, _ in
+                if wakes.withLockedValue({ $0.append(deadline); return $0.count }) == 12 { enough.succeed() }
+            }
+            driver.start()
+            return bound
+        }.get()
+        try await enough.futureResult.get()
+        try await loop.submit { driver.value.stop() }.get()
+        try await group.shutdownGracefully()
+        let deadlines = wakes.withLockedValue { $0 }
+        #expect(Set(deadlines).count == deadlines.count, "two tick tasks woke for the same deadline")
+    }
+
     /// Plays a 200 ms prompt from a driver `makeDriver` creates to a NIO receiver and checks
     /// pacing, order, headers and the decoded audio.
     static func playPrompt(sharedPort: Bool, makeDriver: @escaping @Sendable (any EventLoop) -> MediaLoopDriver) async throws {
