@@ -59,15 +59,15 @@ struct ServeConfigurationTests {
         #expect(configuration.logLevel == .debug)
     }
 
-    @Test("media settings: loops, io_uring, phases (20 unless set), shared port (off unless set)")
+    @Test("media settings: loops, io_uring, phases (1 unless set), shared port (off unless set)")
     func media() throws {
         let defaults = try ServeConfiguration(yaml: "flows: f", file: "s.yaml").callPolicy
-        #expect(defaults.mediaPhases == 20 && !defaults.mediaSharedPort)
-        let configuration = try ServeConfiguration(yaml: "media-loops: 3\nmedia-io-uring: true\nmedia-phases: 4\nmedia-shared-port: true\n", file: "s.yaml")
+        #expect(defaults.mediaPhases == 1 && !defaults.mediaSharedPort)
+        let configuration = try ServeConfiguration(yaml: "media-loops: 3\nmedia-io-uring: true\nmedia-phases: 20\nmedia-shared-port: true\n", file: "s.yaml")
         #expect(configuration.callPolicy.mediaSharedPort)
         #expect(configuration.callPolicy.mediaLoops == 3)
         #expect(configuration.callPolicy.mediaIOUring)
-        #expect(configuration.callPolicy.mediaPhases == 4)
+        #expect(configuration.callPolicy.mediaPhases == 20)
     }
 
     @Test("a single sip address may be written without a list")
