@@ -155,9 +155,10 @@ public final class MediaLoopDriver {
         let handler: @Sendable (AddressedEnvelope<ByteBuffer>) -> Void = { bound.value.receiveShared($0) }
         return Self.bind(host: host, port: port + 1, on: eventLoop, batched: batched, shared: true, handler: handler)
             .flatMap { rtcp, rtcpBatch in
-                bound.value.openSharedPort(host: host, port: port).map { _ in
+                let boundBatch = NIOLoopBound(rtcpBatch, eventLoop: bound.value.eventLoop)
+                return bound.value.openSharedPort(host: host, port: port).map { _ in
                     bound.value.sharedRTCPPort = rtcp
-                    bound.value.sharedRTCPBatch = rtcpBatch
+                    bound.value.sharedRTCPBatch = boundBatch.value
                     return port
                 }.flatMapError { error in
                     rtcp.close(promise: nil)

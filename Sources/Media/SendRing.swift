@@ -21,12 +21,6 @@ final class SendRing {
         cmedia_ring_destroy(ring)
     }
 
-    /// Queues `count` messages for `descriptor`; they and their buffers must stay as they
-    /// are until ``submit()``. Returns how many were queued.
-    func queue(descriptor: CInt, messages: UnsafeMutablePointer<cmedia_mmsghdr>, count: Int) -> Int {
-        Int(cmedia_ring_queue(ring, descriptor, messages, UInt32(clamping: count)))
-    }
-
     /// Queues single-buffer datagrams for `descriptor` (or its fixed-file `slot`, -1 for
     /// none): one `IORING_OP_SEND` with the destination each where the kernel supports it.
     func queueDatagrams(descriptor: CInt, slot: CInt, messages: UnsafeMutablePointer<cmedia_mmsghdr>, count: Int) -> Int {

@@ -44,7 +44,7 @@ final class MediaEngine: @unchecked Sendable {
                       ports: ClosedRange<Int> = 10000...20000, writePath: MediaLoopDriver.WritePath = .batched,
                       phases: Int = 1, sharedPort: Bool = false,
                       channelIDs: NIOLockedValueBox<Int> = NIOLockedValueBox(0)) async throws -> MediaEngine {
-        let engine = try await eventLoop.submit {
+        try await eventLoop.flatSubmit {
             let driver = MediaLoopDriver(eventLoop: eventLoop, writePath: writePath, phases: phases)
             driver.portAllocator = RTPPortAllocator(range: ports)
             let engine = MediaEngine(driver: driver, bindHost: bindHost, channelIDs: channelIDs)
@@ -53,13 +53,12 @@ final class MediaEngine: @unchecked Sendable {
                 engine.lateness.record(deadline: deadline, flushed: flushed, packets: packets)
             }
             driver.start()
-            return engine
+            guard sharedPort else { return eventLoop.makeSucceededFuture(engine) }
+            return driver.openSharedPortInRange(host: bindHost).map { port in
+                engine.sharedPort = port
+                return engine
+            }
         }.get()
-        if sharedPort {
-            let port = try await eventLoop.flatSubmit { engine.driver.openSharedPortInRange(host: bindHost) }.get()
-            try await eventLoop.submit { engine.sharedPort = port }.get()
-        }
-        return engine
     }
 
     /// Stops the clock and closes every socket. Returns the clock's pacing since the start
