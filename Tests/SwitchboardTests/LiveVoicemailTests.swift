@@ -78,15 +78,19 @@ struct LiveVoicemailTests {
             }
         }
 
-        /// `seconds` of a 440 Hz tone as PCMU, paced at 20 ms a packet.
         /// Sends `seconds` of a 440 Hz tone as RTP on the media clock, as a phone does: packet n
         /// at start + n × 20 ms. After a stall of this test's thread (the suite loads both
         /// cores) the late packets go at once and refill the far end's jitter buffer;
         /// sleeping 20 ms after each send instead would drain it a little at every stall
         /// until frames went missing from the recording.
-        func speak(seconds: Double) async throws {
+        ///
+        /// After `seconds`, it goes on while `notYet()` holds, for at most `limit` seconds in all:
+        /// a test that needs the far end to have done something with the audio waits for that,
+        /// not for a guess at how long a loaded machine takes.
+        func speak(seconds: Double, thenWhile notYet: () -> Bool = { false }, limit: Double = 30) async throws {
             let start = ContinuousClock.now
-            for packet in 0..<Int(seconds * 50) {
+            var packet = 0
+            while packet < Int(seconds * 50) || (packet < Int(limit * 50) && notYet()) {
                 var bytes: [UInt8] = [0x80, 0, UInt8(sequence >> 8), UInt8(sequence & 0xFF)]
                 timestamp &+= 160
                 bytes += [UInt8(timestamp >> 24), UInt8(timestamp >> 16 & 0xFF), UInt8(timestamp >> 8 & 0xFF), UInt8(timestamp & 0xFF)]
@@ -98,6 +102,7 @@ struct LiveVoicemailTests {
                 try rtp.send(bytes)
                 sequence &+= 1
                 try await Task.sleep(until: start + .milliseconds(20 * (packet + 1)), clock: .continuous)
+                packet += 1
             }
         }
 
