@@ -118,12 +118,11 @@ final class LiveCallSession: CallSession, MediaEventHandler, @unchecked Sendable
 
     func play(_ names: [String], language: String, bargeIn: Bool) async throws -> PlaybackResult {
         try await ensureMedia()
-        var items: [PlayItem] = []
-        for name in names {
+        let items = try names.map { name -> PlayItem in
             guard let prompt = prompts.prompt(named: name, language: language) else {
                 throw CallSessionError.promptUnavailable(name)
             }
-            items.append(.prompt(prompt))
+            return .prompt(prompt)
         }
         return try await withCheckedThrowingContinuation { continuation in
             media.eventLoop.execute { [self] in startPlaying(items, bargeIn: bargeIn, continuation) }
