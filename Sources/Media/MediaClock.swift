@@ -44,11 +44,16 @@ public final class MediaClock {
     private var removedWhileAdvancing: [MediaChannel] = []
     private var advancing = false
 
-    /// Creates a clock whose first tick is at `start`.
+    /// The phase counts a clock takes (20: 1 ms sub-ticks; finer wakes the loop for nothing).
+    public static let phaseRange = 1...20
+    /// What a setting outside ``phaseRange`` is told.
+    public static let phaseRangeProblem = "expected a number from \(phaseRange.lowerBound) to \(phaseRange.upperBound)"
+
+    /// Creates a clock whose first tick is at `start`; `phases` is clamped to ``phaseRange``.
     public init(start: NIODeadline, frameInterval: TimeAmount = .milliseconds(20), phases: Int = 1) {
         self.nextTick = start
         self.frameInterval = frameInterval
-        self.phases = max(1, min(phases, 20))
+        self.phases = max(Self.phaseRange.lowerBound, min(phases, Self.phaseRange.upperBound))
         self.tickInterval = .nanoseconds(frameInterval.nanoseconds / Int64(self.phases))
         buckets = Array(repeating: [], count: self.phases)
     }

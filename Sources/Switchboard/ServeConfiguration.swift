@@ -1,6 +1,7 @@
 import Foundation
 import Flows
 import Logging
+import Media
 import SIPCore
 import SIPMessage
 import SIPTransport
@@ -108,8 +109,8 @@ public struct ServeConfiguration: Equatable, Sendable {
                 }
                 callPolicy.mediaLoops = loops
             case "media-phases":
-                guard let phases = value.int, (1...20).contains(phases) else {
-                    throw Problem(description: "\(Self.position(file, value)): media-phases: expected a number from 1 to 20")
+                guard let phases = value.int, MediaClock.phaseRange.contains(phases) else {
+                    throw Problem(description: "\(Self.position(file, value)): media-phases: \(MediaClock.phaseRangeProblem)")
                 }
                 callPolicy.mediaPhases = phases
             case "media-shared-port":

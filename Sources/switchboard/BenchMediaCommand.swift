@@ -50,6 +50,10 @@ struct BenchMediaCommand: ParsableCommand {
     @Flag(help: "No sockets: run the clock for N channels as fast as possible on this thread and report the CPU per packet of the sans-IO path (player, RTP headers, frame copy).")
     var dryRun = false
 
+    func validate() throws {
+        guard MediaClock.phaseRange.contains(phases) else { throw ValidationError("--phases: \(MediaClock.phaseRangeProblem)") }
+    }
+
     func run() throws {
         if dryRun { return try runDry() }
         guard channels > 0, seconds > 0, loops > 0, receivers > 0 else { throw ValidationError("channels, seconds, loops and receivers must be positive") }

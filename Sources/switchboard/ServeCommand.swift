@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Media
 import ServiceLifecycle
 import SIPTransport
 import Switchboard
@@ -132,7 +133,9 @@ struct ServeCommand: AsyncParsableCommand {
         if mediaIoUring { settings.callPolicy.mediaIOUring = true }
         if mediaSharedPort { settings.callPolicy.mediaSharedPort = true }
         if let mediaPhases {
-            guard (1...20).contains(mediaPhases) else { throw ValidationError("--media-phases: expected a number from 1 to 20") }
+            guard MediaClock.phaseRange.contains(mediaPhases) else {
+                throw ValidationError("--media-phases: \(MediaClock.phaseRangeProblem)")
+            }
             settings.callPolicy.mediaPhases = mediaPhases
         }
         if let maxCalls {
