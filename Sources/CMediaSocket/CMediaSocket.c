@@ -126,24 +126,19 @@ static struct io_uring_sqe *cmedia_ring_next_sqe(struct cmedia_ring *r) {
     cmedia_ring_reap(r);
     return io_uring_get_sqe(&r->ring);
 }
-#endif
 
-unsigned int cmedia_ring_queue(struct cmedia_ring *r, int fd, struct cmedia_mmsghdr *messages, unsigned int count) {
-#ifdef CMEDIA_HAVE_URING
+/* The fallback of cmedia_ring_queue_datagrams where IORING_OP_SEND takes no address: one
+   IORING_OP_SENDMSG per message (MSG_DONTWAIT as there). */
+static unsigned int cmedia_ring_queue_sendmsg(struct cmedia_ring *r, int fd, struct cmedia_mmsghdr *messages, unsigned int count) {
     for (unsigned int i = 0; i < count; i++) {
         struct io_uring_sqe *sqe = cmedia_ring_next_sqe(r);
         if (!sqe) return i;
-        /* MSG_DONTWAIT: a full socket buffer completes with -EAGAIN at once instead of
-           being retried later (late RTP is useless, and the buffers are reused next tick). */
         io_uring_prep_sendmsg(sqe, fd, &messages[i].msg_hdr, MSG_DONTWAIT);
         r->inflight++;
     }
     return count;
-#else
-    (void)r; (void)fd; (void)messages; (void)count;
-    return 0;
-#endif
 }
+#endif
 
 int cmedia_ring_register(struct cmedia_ring *r, int fd) {
 #ifdef CMEDIA_HAVE_URING
@@ -170,12 +165,14 @@ void cmedia_ring_unregister(struct cmedia_ring *r, int slot) {
 
 unsigned int cmedia_ring_queue_datagrams(struct cmedia_ring *r, int fd, int slot, struct cmedia_mmsghdr *messages, unsigned int count) {
 #ifdef CMEDIA_HAVE_URING
-    if (!r->send_with_address) return cmedia_ring_queue(r, fd, messages, count);
+    if (!r->send_with_address) return cmedia_ring_queue_sendmsg(r, fd, messages, count);
     for (unsigned int i = 0; i < count; i++) {
         struct io_uring_sqe *sqe = cmedia_ring_next_sqe(r);
         if (!sqe) return i;
         /* One datagram, one buffer: IORING_OP_SEND with the destination saves copying a
-           msghdr and importing an iovec per packet. */
+           msghdr and importing an iovec per packet. MSG_DONTWAIT: a full socket buffer
+           completes with -EAGAIN at once instead of being retried later (late RTP is
+           useless, and the buffers are reused next tick). */
         struct msghdr *message = &messages[i].msg_hdr;
         io_uring_prep_send(sqe, slot >= 0 ? slot : fd, message->msg_iov[0].iov_base, message->msg_iov[0].iov_len, MSG_DONTWAIT);
         io_uring_prep_send_set_addr(sqe, message->msg_name, (__u16)message->msg_namelen);
@@ -184,8 +181,8 @@ unsigned int cmedia_ring_queue_datagrams(struct cmedia_ring *r, int fd, int slot
     }
     return count;
 #else
-    (void)slot;
-    return cmedia_ring_queue(r, fd, messages, count);
+    (void)r; (void)fd; (void)slot; (void)messages; (void)count;
+    return 0;
 #endif
 }
 

@@ -261,19 +261,10 @@ public final class MediaLoopDriver {
             }
             if let ssrc = channel.receiver.remoteSSRC { bySSRC[ssrc] = nil }
         }
-        let ownBatch = ownBatches[id]
         setOwnBatch(nil, for: id)
         clock.remove(id: id)
-        if let batch = ownBatch {
-            retiredSent += batch.sent
-            retiredDropped += batch.dropped
-        }
         ownSockets.removeValue(forKey: id)?.close(promise: nil)
-        if let batch = rtcpBatches.removeValue(forKey: id) {
-            retiredSent += batch.sent
-            retiredDropped += batch.dropped
-            dirtyBatches.removeAll { $0.takeUnretainedValue() === batch }
-        }
+        if let batch = rtcpBatches.removeValue(forKey: id) { retire(batch) }
         rtcpSockets.removeValue(forKey: id)?.close(promise: nil)
         if let port = portByChannel.removeValue(forKey: id) { portAllocator.release(port) }
     }
@@ -282,12 +273,20 @@ public final class MediaLoopDriver {
     /// registers its socket with the send ring (a previous one is released).
     private func setOwnBatch(_ batch: DatagramBatch?, for channelID: Int) {
         if let old = ownBatches[channelID], old !== batch {
-            dirtyBatches.removeAll { $0.takeUnretainedValue() === old }  // unretained there
+            retire(old)
             releaseRingSlot(of: old)
         }
         if let ring, let batch, batch.ringSlot < 0 { batch.ringSlot = ring.register(descriptor: batch.descriptor) }
         ownBatches[channelID] = batch
         clock.channel(channelID)?.ownBatch = batch.map(Unmanaged.passUnretained)
+    }
+
+    /// Keeps a batch's counts in the driver's totals and takes it out of this tick's dirty
+    /// list (held unretained there) before the batch is dropped.
+    private func retire(_ batch: DatagramBatch) {
+        retiredSent += batch.sent
+        retiredDropped += batch.dropped
+        dirtyBatches.removeAll { $0.takeUnretainedValue() === batch }
     }
 
     /// Takes a socket out of the send ring's file table: the table holds it open, so its

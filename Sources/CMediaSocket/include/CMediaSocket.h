@@ -24,11 +24,6 @@ struct cmedia_ring *cmedia_ring_create(unsigned int entries);
 /// Closes the ring (waits for nothing: call after `cmedia_ring_submit`).
 void cmedia_ring_destroy(struct cmedia_ring *ring);
 
-/// Queues one non-blocking sendmsg per message on `fd`. The messages, their buffers and
-/// addresses must stay untouched until `cmedia_ring_submit` returns. When the ring is full
-/// what is queued is submitted first. Returns how many were queued.
-unsigned int cmedia_ring_queue(struct cmedia_ring *ring, int fd, struct cmedia_mmsghdr *messages, unsigned int count);
-
 /// Registers `fd` in the ring's table of fixed files (sends on it then skip the kernel's
 /// file lookup). Returns its slot, or -1 (no table, table full): use the descriptor then.
 /// The table holds a reference to the socket: unregister before closing it, or the port
@@ -38,9 +33,11 @@ int cmedia_ring_register(struct cmedia_ring *ring, int fd);
 /// Frees a slot from `cmedia_ring_register`.
 void cmedia_ring_unregister(struct cmedia_ring *ring, int slot);
 
-/// Like `cmedia_ring_queue`, for single-buffer datagrams: each goes as one IORING_OP_SEND
-/// with its destination where the kernel supports it (else as IORING_OP_SENDMSG), on the
-/// fixed file `slot` when it is not -1.
+/// Queues one non-blocking send per single-buffer datagram on `fd`, or on the fixed file
+/// `slot` when it is not -1: IORING_OP_SEND with the destination where the kernel supports
+/// it, else IORING_OP_SENDMSG. The messages, their buffers and addresses must stay
+/// untouched until `cmedia_ring_submit` returns. When the ring is full what is queued is
+/// submitted first. Returns how many were queued.
 unsigned int cmedia_ring_queue_datagrams(struct cmedia_ring *ring, int fd, int slot, struct cmedia_mmsghdr *messages, unsigned int count);
 
 /// Submits everything queued and reaps every completion (the sends are issued inline
