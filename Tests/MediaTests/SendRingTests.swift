@@ -1,6 +1,7 @@
 import Glibc
 import NIOCore
 import Testing
+import TestSupport
 @testable import Media
 
 /// A plain blocking UDP socket on 127.0.0.1 that reads with a timeout.
@@ -31,7 +32,7 @@ private final class TestReceiver {
     /// The next datagram, or nil after the timeout.
     func receive() -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: 2048)
-        let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+        let count = buffer.withUnsafeMutableBytes { buffer in retryingInterrupted { recv(descriptor, buffer.baseAddress, buffer.count, 0) } }
         return count < 0 ? nil : Array(buffer.prefix(count))
     }
 }

@@ -4,6 +4,7 @@ import SIPMessage
 import SIPTransaction
 import SIPTransport
 import Testing
+import TestSupport
 @testable import Switchboard
 #if canImport(Glibc)
 import Glibc
@@ -61,7 +62,9 @@ struct OutgoingRequestTests {
             var buffer = [UInt8](repeating: 0, count: 65_536)
             while true {
                 if let frame = try framer.next(), case .message(let bytes) = frame { return try SIPParser().parse(bytes, framing: .stream) }
-                let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+                let count = buffer.withUnsafeMutableBytes { buffer in
+                    retryingInterrupted { recv(connection, buffer.baseAddress, buffer.count, 0) }
+                }
                 guard count > 0 else { return nil }
                 framer.append(buffer.prefix(count))
             }

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import SIPMessage
 import SIPTransport
+import TestSupport
 @testable import Switchboard
 #if canImport(Glibc)
 import Glibc
@@ -116,7 +117,7 @@ final class SocketClient: @unchecked Sendable {
     /// The next datagram (or the next chunk of a stream); nil on timeout or end of stream.
     func receive() -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        let count = buffer.withUnsafeMutableBytes { buffer in retryingInterrupted { recv(fd, buffer.baseAddress, buffer.count, 0) } }
         return count > 0 ? Array(buffer.prefix(count)) : nil
     }
 
