@@ -60,13 +60,6 @@ struct ServeVoicemailCrashTests {
         init(_ description: String) { self.description = description }
     }
 
-    /// The longest audio among the WAV files under `folder` (zero when there is none).
-    static func longestRecording(in folder: URL) -> Duration {
-        let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?
-            .compactMap { $0 as? URL }.filter { $0.pathExtension == "wav" } ?? []
-        return files.compactMap { try? WAVFile.inspect($0).duration }.max() ?? .zero
-    }
-
     @Test("SIGKILL during a recording: after a restart the message is there, with the audio written before the kill")
     func killDuringRecording() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("vm-crash-\(UUID().uuidString)")
@@ -97,8 +90,8 @@ struct ServeVoicemailCrashTests {
         #expect(caller.hearsTone(1000, packets: 3), "no beep")
         // Speak until the server has written at least a second of it (it writes once a second
         // of audio has arrived, so on a loaded machine that can take longer than a second).
-        try await caller.speak(seconds: 3, thenWhile: { Self.longestRecording(in: data) < .seconds(1) })
-        #expect(Self.longestRecording(in: data) >= .seconds(1), "the server wrote no second of audio")
+        try await caller.speak(seconds: 3, thenWhile: { LiveVoicemailTests.longestRecording(in: data) < .seconds(1) })
+        #expect(LiveVoicemailTests.longestRecording(in: data) >= .seconds(1), "the server wrote no second of audio")
         first.stop(SIGKILL)
         #expect(try await stores.voicemail.messages(in: "301", folder: nil).isEmpty, "a message was visible before recovery")
 
