@@ -90,7 +90,7 @@ struct ServeVoicemailCrashTests {
         #expect(caller.hearsTone(1000, packets: 3), "no beep")
         // Speak until the server has written at least a second of it (it writes once a second
         // of audio has arrived, so on a loaded machine that can take longer than a second).
-        try await caller.speak(seconds: 3, thenWhile: { LiveVoicemailTests.longestRecording(in: data) < .seconds(1) })
+        try await offloaded { try caller.speak(seconds: 3, thenWhile: { LiveVoicemailTests.longestRecording(in: data) < .seconds(1) }) }
         #expect(LiveVoicemailTests.longestRecording(in: data) >= .seconds(1), "the server wrote no second of audio")
         first.stop(SIGKILL)
         #expect(try await stores.voicemail.messages(in: "301", folder: nil).isEmpty, "a message was visible before recovery")
